@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup/no-network.ts"],
+    reporters: ["default", "./test/setup/summary-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -1,0 +1,50 @@
+// Wires the core together from configuration: ITFlow client, store, directory and the context every
+// command handler receives. Each entry point (terminal, chat server) calls this once.
+import { editPolicy } from "../commands/caller.js";
+import type { CommandContext } from "../commands/context.js";
+import type { CoreConfig } from "../src/config.js";
+import { ContactDirectory } from "../src/contacts/directory.js";
+import { ItflowClient } from "../src/itflow/client.js";
+import { type Logger, registerSecret } from "../src/log.js";
+import { openStore } from "../src/store.js";
+
+export interface Core {
+  ctx: CommandContext;
+  itflow: ItflowClient;
+  close(): Promise<void>;
+}
+
+export async function startCore(config: CoreConfig, logger: Logger): Promise<Core> {
+  registerSecret(config.itflow.apiKey);
+  const itflow = new ItflowClient({
+    baseUrl: config.itflow.url,
+    apiKey: config.itflow.apiKey,
+    timeoutMs: config.itflow.timeoutMs,
+    logger,
+  });
+  const store = await openStore(config.storeUrl);
+  const directory = new ContactDirectory({
+    itflow,
+    store,
+    region: config.phoneRegion,
+    refreshMs: config.refreshMs,
+    cacheTtlMs: config.cacheTtlMs,
+    pageSize: config.itflow.pageSize,
+    logger,
+  });
+  const ctx: CommandContext = {
+    directory,
+    policy: editPolicy(config.editAllow),
+    store,
+    region: config.phoneRegion,
+    itflowUrl: config.itflow.url,
+    logger,
+  };
+  return {
+    ctx,
+    itflow,
+    async close() {
+      await Promise.allSettled([itflow.close(), store.close()]);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// The `itflow-contact` command: find contacts and check the setup from a terminal, and `serve`
+// to run the chat bot. Output goes to stdout; logs and errors to stderr.
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { findAll, viewOfRows } from "../../commands/find.js";
+import { summarize } from "../../commands/summary.js";
+import { ConfigError, loadCoreConfig } from "../../src/config.js";
+import { createLogger, scrubSecrets } from "../../src/log.js";
+import { startCore } from "../bootstrap.js";
+import { runCheck } from "./check.js";
+import { jsonContact, plain, renderView } from "./render.js";
+
+const USAGE = `Usage:
+  itflow-contact find <query> [--json] [--include-archived]
+      Look up contacts by email, phone (any format), name or #id.
+  itflow-contact check
+      Check that ITFlow is reachable and the API key works.
+  itflow-contact serve
+      Start the chat bot (Slack and/or Discord, whichever is configured).
+  itflow-contact help
+
+Configuration comes from the environment or a .env file in the current folder (see .env.example).`;
+
+const CLI_CALLER = { platform: "cli", workspaceId: null, userId: "terminal", roleIds: [] } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      "include-archived": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || command === "help" || values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  if (command !== "find" && command !== "check" && command !== "serve") {
+    process.stderr.write(`Unknown command "${plain(command)}".\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (existsSync(".env")) process.loadEnvFile(".env");
+
+  if (command === "serve") {
+    const { serve } = await import("../serve.js");
+    return serve(process.env);
+  }
+
+  const config = loadCoreConfig(process.env);
+  // A one-shot command keeps stderr quiet unless asked; the answer is what matters.
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
+  const core = await startCore(config, logger);
+  try {
+    if (command === "check") {
+      const lines = await runCheck(core.itflow, config.itflow.url);
+      for (const l of lines) process.stdout.write(`${l.ok ? "ok  " : "FAIL"}  ${l.text}\n`);
+      return lines.every((l) => l.ok) ? 0 : 1;
+    }
+    const query = rest.join(" ");
+    if (!query.trim()) {
+      process.stderr.write("find needs something to look up, e.g. itflow-contact find alice\n");
+      return 2;
+    }
+    const rows = await findAll(core.ctx, { query, includeArchived: values["include-archived"] });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(rows.map(jsonContact), null, 2)}\n`);
+      return 0;
+    }
+    const view =
+      rows.length > 1
+        ? { kind: "list" as const, query, items: rows.map((r) => summarize(r, core.ctx.region, core.ctx.itflowUrl)), total: rows.length, canEdit: false }
+        : viewOfRows(core.ctx, CLI_CALLER, query, rows);
+    process.stdout.write(`${renderView(view.kind === "notice" ? { ...view, createFrom: undefined } : view)}\n`);
+    return 0;
+  } finally {
+    await core.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`itflow-contact: ${scrubSecrets(message.split("\n")[0] ?? "failed")}\n`);
+    process.exitCode = 1;
+  },
+);

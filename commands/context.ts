@@ -1,0 +1,18 @@
+// Everything a command handler needs, handed in by whoever starts the bot (CLI, Slack, Discord).
+import type { CountryCode } from "libphonenumber-js";
+import type { ContactDirectory } from "../src/contacts/directory.js";
+import type { Logger } from "../src/log.js";
+import type { Store } from "../src/store.js";
+import type { AccessPolicy } from "./caller.js";
+
+export interface CommandContext {
+  directory: ContactDirectory;
+  policy: AccessPolicy;
+  store: Store;
+  region: CountryCode;
+  /** ITFlow's web address, for "Open in ITFlow" links. */
+  itflowUrl: string;
+  logger: Logger;
+  /** How long a form submission is remembered, so a retry or double click is answered, not redone. */
+  dedupeTtlMs?: number;
+}

@@ -1,0 +1,285 @@
+// `new` and `edit`: open the contact form, and save what comes back. Validation, the duplicate-email
+// check, conflict detection and retry/double-submit dedupe all live here, once for every platform.
+import { createHash } from "node:crypto";
+import { draftOf, type ContactRow, versionOf } from "../src/contacts/directory.js";
+import { CONTACT_FIELDS, type FormMode, validateDraft } from "../src/contacts/fields.js";
+import { formatPhone } from "../src/contacts/phone.js";
+import { classifyQuery } from "../src/contacts/query.js";
+import type { Contact } from "../src/contacts/types.js";
+import { ItflowError } from "../src/itflow/errors.js";
+import type { Caller } from "./caller.js";
+import type { CommandContext } from "./context.js";
+import { failureNotice } from "./failure.js";
+import { viewOfRows } from "./find.js";
+import { summarize } from "./summary.js";
+import type { ChoiceView, FormErrors, FormValues, FormView, NoticeView, View } from "./views.js";
+
+const DENIED: NoticeView = {
+  kind: "notice",
+  level: "denied",
+  text: "You are not allowed to create or edit contacts. An admin can add you to EDIT_ALLOW.",
+};
+
+const DEFAULT_DEDUPE_MS = 10 * 60_000;
+
+/** Text from other ITFlow paths can hold tags; a form shows what ITFlow would keep of it. */
+function withoutTags(text: string): string {
+  return text.replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim();
+}
+
+/** The form's starting values for a stored contact: numbers formatted, tags removed. */
+export function formValuesOf(contact: Contact, ctx: CommandContext): FormValues {
+  const values: FormValues = {};
+  for (const spec of CONTACT_FIELDS) {
+    const value = draftOf(contact)[spec.key];
+    if (spec.kind === "phone" && typeof value === "string" && value) {
+      const cc = spec.key === "phone" ? contact.phoneCountryCode : contact.mobileCountryCode;
+      values[spec.key] = formatPhone(value, cc, ctx.region);
+    } else if (typeof value === "string" && spec.kind !== "multiline") {
+      values[spec.key] = withoutTags(value);
+    } else {
+      values[spec.key] = value;
+    }
+  }
+  return values;
+}
+
+async function locationChoices(ctx: CommandContext, clientId: number | null): Promise<ChoiceView[]> {
+  if (clientId === null) return [];
+  return (await ctx.directory.locationsOf(clientId)).map((l) => ({ value: String(l.id), label: l.name }));
+}
+
+async function primaryNotice(ctx: CommandContext, clientId: number | null, contactId: number | null) {
+  if (clientId === null) return null;
+  const primary = await ctx.directory.currentPrimary(clientId, contactId ?? undefined);
+  return primary ? `${primary.name} is this client's primary contact; ticking Primary here demotes them.` : null;
+}
+
+export async function openCreateForm(ctx: CommandContext, caller: Caller, clientName = ""): Promise<View> {
+  if (!ctx.policy.canEdit(caller)) return DENIED;
+  try {
+    let client: { id: number; name: string } | null = null;
+    let notice: string | null = null;
+    if (clientName.trim()) {
+      const matches = await ctx.directory.searchClients(clientName);
+      const exact = matches.find((c) => c.name.toLowerCase() === clientName.trim().toLowerCase());
+      const only = exact ?? (matches.length === 1 ? matches[0] : undefined);
+      if (only) client = { id: only.id, name: only.name };
+      else if (matches.length === 0) {
+        return { kind: "notice", level: "notFound", text: `No client matches "${clientName.trim()}".` };
+      } else notice = `Several clients match "${clientName.trim()}"; pick one.`;
+    }
+    return {
+      kind: "form",
+      mode: "create",
+      title: "New contact",
+      contactId: null,
+      version: null,
+      client,
+      values: {},
+      errors: {},
+      locations: await locationChoices(ctx, client?.id ?? null),
+      notice: notice ?? (await primaryNotice(ctx, client?.id ?? null, null)),
+    };
+  } catch (error) {
+    return failureNotice(error, ctx.logger, "opening the new-contact form");
+  }
+}
+
+/**
+ * The edit form for a query (`#42`, an email, a phone, a name) or a contact id. `cached` opens it
+ * from the index without asking ITFlow, for platforms that must show a form within milliseconds;
+ * the version it carries still protects against saving over a newer copy.
+ */
+export async function openEditForm(
+  ctx: CommandContext,
+  caller: Caller,
+  target: { contactId: number; cached?: boolean } | { query: string },
+): Promise<View> {
+  if (!ctx.policy.canEdit(caller)) return DENIED;
+  try {
+    let row: ContactRow | null;
+    if ("contactId" in target) {
+      row = target.cached
+        ? ((await ctx.directory.getCached(target.contactId)) ?? (await ctx.directory.getFresh(target.contactId)))
+        : await ctx.directory.getFresh(target.contactId);
+      if (!row) return { kind: "notice", level: "notFound", text: `Contact #${target.contactId} no longer exists.` };
+    } else {
+      const query = classifyQuery(target.query, ctx.region);
+      const rows = query.kind === "empty" || query.kind === "invalidEmail" ? [] : await ctx.directory.find(query);
+      if (rows.length !== 1 || !rows[0]) return viewOfRows(ctx, caller, target.query.trim(), rows);
+      row = (await ctx.directory.getFresh(rows[0].contact.id)) ?? rows[0];
+    }
+    return editFormFor(ctx, row);
+  } catch (error) {
+    return failureNotice(error, ctx.logger, "opening the contact form");
+  }
+}
+
+async function editFormFor(ctx: CommandContext, row: ContactRow): Promise<FormView> {
+  return {
+    kind: "form",
+    mode: "edit",
+    title: "Edit contact",
+    contactId: row.contact.id,
+    version: versionOf(row.contact),
+    client: { id: row.client.id, name: row.client.name },
+    values: formValuesOf(row.contact, ctx),
+    errors: {},
+    locations: await locationChoices(ctx, row.client.id),
+    notice: row.contact.primary ? null : await primaryNotice(ctx, row.client.id, row.contact.id),
+  };
+}
+
+export interface SubmitInput {
+  mode: FormMode;
+  /** Identifies this form instance (Slack view id, Discord form session): part of the dedupe key. */
+  formKey: string;
+  contactId: number | null;
+  version: string | null;
+  clientId: number | null;
+  values: FormValues;
+}
+
+function dedupeKey(caller: Caller, input: SubmitInput): string {
+  return createHash("sha256")
+    .update(
+      JSON.stringify([caller.platform, caller.workspaceId, caller.userId, input.formKey, input.mode, input.contactId, input.clientId, input.values]),
+    )
+    .digest("base64url");
+}
+
+/**
+ * Saves a submitted form. The same submission arriving twice (a Slack retry, a double click) is
+ * done once: the second gets the first one's answer, or "already being saved" while it runs.
+ */
+export async function submitForm(ctx: CommandContext, caller: Caller, input: SubmitInput): Promise<View> {
+  if (!ctx.policy.canEdit(caller)) return DENIED;
+  const reopen = async (errors: FormErrors, notice: string | null = null): Promise<FormView> => {
+    const client = input.clientId === null ? null : await ctx.directory.client(input.clientId);
+    return {
+      kind: "form",
+      mode: input.mode,
+      title: input.mode === "create" ? "New contact" : "Edit contact",
+      contactId: input.contactId,
+      version: input.version,
+      client: client ? { id: client.id, name: client.name } : null,
+      values: input.values,
+      errors,
+      locations: await locationChoices(ctx, input.clientId),
+      notice,
+    };
+  };
+
+  const checked = validateDraft(input.values, input.mode, ctx.region);
+  const errors: FormErrors = checked.ok ? {} : { ...checked.errors };
+  if (input.mode === "create" && input.clientId === null) errors.client = "Choose the client this contact belongs to.";
+  if (input.mode === "edit" && (input.contactId === null || input.version === null)) {
+    return { kind: "notice", level: "error", text: "This form lost track of its contact; open Edit again." };
+  }
+  try {
+    if (checked.ok && input.clientId !== null && checked.draft.locationId !== null) {
+      const locations = await ctx.directory.locationsOf(input.clientId);
+      if (!locations.some((l) => l.id === checked.draft.locationId)) {
+        errors.locationId = "Location: choose one of this client's locations.";
+      }
+    }
+    if (!checked.ok || Object.keys(errors).length > 0) return await reopen(errors);
+
+    const key = dedupeKey(caller, input);
+    const results = ctx.store.namespace("submissions");
+    const ttl = ctx.dedupeTtlMs ?? DEFAULT_DEDUPE_MS;
+    if (!(await ctx.store.claim(`submit:${key}`, ttl))) {
+      return (await waitForResult(results, key)) ?? {
+        kind: "notice",
+        level: "info",
+        text: "This form is already being saved; the result will show in a moment.",
+      };
+    }
+    let view: View;
+    try {
+      view = await save(ctx, caller, input, checked.draft, reopen);
+    } catch (error) {
+      // The work failed: let the user try the same submission again, unless ITFlow may have
+      // stored it anyway (a create that timed out), where a retry could make a second contact.
+      const unsure = error instanceof ItflowError && error.kind === "timeout" && input.mode === "create";
+      if (!unsure) await ctx.store.release(`submit:${key}`);
+      const notice = failureNotice(error, ctx.logger, "saving the contact");
+      view = unsure
+        ? { ...notice, text: `${notice.text} The contact may have been created anyway: search for it before trying again.` }
+        : notice;
+      if (!unsure) return view;
+    }
+    await results.set(key, view, ttl);
+    return view;
+  } catch (error) {
+    return failureNotice(error, ctx.logger, "saving the contact");
+  }
+}
+
+async function waitForResult(results: ReturnType<CommandContext["store"]["namespace"]>, key: string): Promise<View | null> {
+  // A retry usually lands while the first attempt is still talking to ITFlow: wait briefly for
+  // its answer rather than show a vague "in progress".
+  for (let i = 0; i < 20; i++) {
+    const view = await results.get<View>(key);
+    if (view) return view;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
+async function save(
+  ctx: CommandContext,
+  caller: Caller,
+  input: SubmitInput,
+  draft: ReturnType<typeof draftOf>,
+  reopen: (errors: FormErrors, notice?: string | null) => Promise<FormView>,
+): Promise<View> {
+  const canEdit = ctx.policy.canEdit(caller);
+  if (input.mode === "create") {
+    const outcome = await ctx.directory.create(input.clientId ?? 0, draft);
+    switch (outcome.kind) {
+      case "unknownClient":
+        return reopen({ client: "That client does not exist or this bot's ITFlow key cannot see it." });
+      case "duplicate": {
+        const c = outcome.existing.contact;
+        return reopen({
+          email: `${c.email} is already used by ${c.name} (#${c.id}) at ${outcome.existing.client.name}.`,
+        });
+      }
+      case "created":
+        return {
+          kind: "card",
+          contact: summarize(outcome.row, ctx.region, ctx.itflowUrl),
+          canEdit,
+          saved: { created: true, changes: [], demotedPrimary: outcome.demoted?.name ?? null },
+        };
+    }
+  }
+  const outcome = await ctx.directory.update(input.contactId ?? 0, draft, input.version ?? "");
+  switch (outcome.kind) {
+    case "notFound":
+      return { kind: "notice", level: "notFound", text: `Contact #${input.contactId} no longer exists in ITFlow.` };
+    case "conflict":
+      return {
+        kind: "notice",
+        level: "conflict",
+        text: `${outcome.row.contact.name} was changed in ITFlow after you opened this form, so nothing was saved. Here is the current version; press Edit to make your change on it.`,
+        contact: summarize(outcome.row, ctx.region, ctx.itflowUrl),
+      };
+    case "unchanged":
+      return {
+        kind: "card",
+        contact: summarize(outcome.row, ctx.region, ctx.itflowUrl),
+        canEdit,
+        saved: { created: false, changes: [], demotedPrimary: null },
+      };
+    case "updated":
+      return {
+        kind: "card",
+        contact: summarize(outcome.row, ctx.region, ctx.itflowUrl),
+        canEdit,
+        saved: { created: false, changes: outcome.changes, demotedPrimary: outcome.demoted?.name ?? null },
+      };
+  }
+}
