@@ -1,0 +1,135 @@
+// The terminal adapter end to end: the real `itflow-contact` program, run as a child process,
+// against the fake ITFlow seeded from the recorded database.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
+
+const MAIN = fileURLToPath(new URL("../../adapters/cli/main.ts", import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", MAIN, ...args],
+      // A clean environment: nothing from the developer's shell or a .env can leak in.
+      { env: { PATH: process.env.PATH ?? "", ...env }, cwd: fileURLToPath(new URL(".", import.meta.url)), timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+interface JsonRow {
+  id: number;
+  name: string;
+  client: { id: number; name: string };
+  location: { id: number; name: string } | null;
+  archived: boolean;
+  flags: Record<string, boolean>;
+}
+
+describe("itflow-contact (terminal)", () => {
+  let fake: FakeItflow;
+  const env = (key = "KEY_ADMIN") => ({ ITFLOW_URL: fake.url, ITFLOW_API_KEY: key, ITFLOW_TIMEOUT_MS: "2000" });
+  const findJson = async (query: string, extra: string[] = [], key?: string): Promise<JsonRow[]> => {
+    const r = await run(["find", query, "--json", ...extra], env(key));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout) as JsonRow[];
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeItflow();
+  });
+  beforeEach(() => fake.reset());
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it("finds both contacts sharing a formatted phone number, each with its client", async () => {
+    const rows = await findJson("(555) 123-4567");
+    expect(rows.map((r) => r.name).sort()).toEqual(["Alice Anderson", "Bob Brown"]);
+    expect(rows.every((r) => r.client.name === "Acme Corp")).toBe(true);
+    const text = await run(["find", "(555) 123-4567"], env());
+    expect(text.stdout).toContain("Alice Anderson — CEO");
+    expect(text.stdout).toContain("Bob Brown — IT Manager");
+    expect(text.stdout).toContain("Client:    Acme Corp");
+    expect(text.stdout).toContain("(555) 123-4567 ext. 101");
+  });
+
+  it("finds a UK mobile typed in international format", async () => {
+    const rows = await findJson("+44 7700 900123");
+    expect(rows.map((r) => [r.name, r.client.name])).toEqual([["Dave Davies", "Globex Ltd"]]);
+  });
+
+  it("finds by part of a name, case-insensitively", async () => {
+    const rows = await findJson("alice");
+    expect(rows.map((r) => r.name)).toEqual(["Alice Anderson"]);
+    expect(rows[0]?.location).toEqual({ id: 1, name: "Acme HQ" });
+    expect(rows[0]?.flags).toEqual({ primary: true, important: true, billing: false, technical: false });
+  });
+
+  it("shows every client's row for an email shared by two clients", async () => {
+    const rows = await findJson("shared@example.com");
+    expect(rows.map((r) => `${r.name} @ ${r.client.name}`).sort()).toEqual([
+      "Sam Shared (Acme) @ Acme Corp",
+      "Sam Shared (Initech) @ Initech & Partners",
+    ]);
+  });
+
+  it("hides archived contacts unless asked", async () => {
+    expect(await findJson("zed")).toEqual([]);
+    const text = await run(["find", "zed"], env());
+    expect(text.stdout.trim()).toBe('No contact matches "zed".');
+    const rows = await findJson("zed", ["--include-archived"]);
+    expect(rows.map((r) => [r.name, r.archived])).toEqual([["Zed Archived", true]]);
+  });
+
+  it("never shows another client's contact to a client-scoped key, even through the mobile-number leak", async () => {
+    // ITFlow itself returns Dave (Globex) for this number to the client-1 key.
+    expect(await findJson("7700900123", [], "KEY_SCOPED_CLIENT1")).toEqual([]);
+    expect(await findJson("+44 7700 900123", [], "KEY_SCOPED_CLIENT1")).toEqual([]);
+    expect((await findJson("alice", [], "KEY_SCOPED_CLIENT1")).map((r) => r.name)).toEqual(["Alice Anderson"]);
+  });
+
+  it("check says the key is invalid without printing it", async () => {
+    const wrong = "wrong-key-7f3a9c2e51";
+    const r = await run(["check"], env(wrong));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/API key is invalid or has expired/);
+    expect(r.stdout + r.stderr).not.toContain(wrong);
+  });
+
+  it("check passes with a good key and reports a read-only key", async () => {
+    const ok = await run(["check"], env());
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/may create and update contacts/);
+    const ro = await run(["check"], env("KEY_READONLY"));
+    expect(ro.code).toBe(1);
+    expect(ro.stdout).toMatch(/may only read/);
+  });
+
+  it("refuses to start without configuration, listing every missing variable, exit 2", async () => {
+    const r = await run(["find", "alice"], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("ITFLOW_URL is missing");
+    expect(r.stderr).toContain("ITFLOW_API_KEY is missing");
+  });
+
+  it("explains an unreachable ITFlow in one line, exit 1", async () => {
+    const r = await run(["find", "alice"], { ITFLOW_URL: "http://127.0.0.1:9", ITFLOW_API_KEY: "KEY_ADMIN_X" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/reach ITFlow/i);
+    expect(r.stderr).not.toContain("KEY_ADMIN_X");
+  });
+});

@@ -1,0 +1,114 @@
+// The directory against the fake ITFlow through the real HTTP client: freshness, scope, caching
+// and request coalescing, measured by what reached the fake.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ContactDirectory } from "../../src/contacts/directory.js";
+import { classifyQuery } from "../../src/contacts/query.js";
+import { ItflowClient } from "../../src/itflow/client.js";
+import { silentLogger } from "../../src/log.js";
+import { MemoryStore } from "../../src/store.js";
+import { type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
+
+describe("ContactDirectory", () => {
+  let fake: FakeItflow;
+  let itflow: ItflowClient;
+  let clock: number;
+  let directory: ContactDirectory;
+
+  const make = (apiKey = "KEY_ADMIN") => {
+    itflow = new ItflowClient({ baseUrl: fake.url, apiKey, timeoutMs: 2000, readRetries: 0 });
+    directory = new ContactDirectory({
+      itflow,
+      store: new MemoryStore(),
+      region: "US",
+      refreshMs: 300_000,
+      cacheTtlMs: 60_000,
+      pageSize: 4,
+      logger: silentLogger(),
+      now: () => clock,
+    });
+  };
+  const find = (text: string, includeArchived = false) =>
+    directory.find(classifyQuery(text, "US"), { includeArchived });
+  const names = async (text: string) => (await find(text)).map((r) => r.contact.name);
+  const reads = (param: string) =>
+    fake.requests.filter((r) => r.path.endsWith("contacts/read.php") && param in r.query).length;
+
+  beforeAll(async () => {
+    fake = await startFakeItflow();
+  });
+  beforeEach(() => {
+    fake.reset();
+    clock = 1_000_000;
+    make();
+  });
+  afterEach(async () => {
+    await itflow.close();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  const addContact = (fields: Record<string, string>) => {
+    fake.state.contacts.push({ ...fake.state.contacts[0]!, contact_primary: "0", ...fields });
+  };
+
+  it("pages through the whole list to build the index (page size 4 → several requests)", async () => {
+    await directory.warm();
+    expect(directory.status().contacts).toBe(11);
+    const pages = fake.requests.filter((r) => r.path.endsWith("contacts/read.php") && r.query.offset !== undefined);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("finds a contact created in the web UI at once by exact email and phone, by name after the refresh", async () => {
+    await directory.warm();
+    addContact({ contact_id: "50", contact_name: "Walter Web", contact_email: "walter@acme.example", contact_phone: "5556667777", contact_mobile: "" });
+    expect(await names("walter")).toEqual([]); // the list predates him
+    expect(await names("walter@acme.example")).toEqual(["Walter Web"]);
+    expect(await names("(555) 666-7777")).toEqual(["Walter Web"]);
+    // Found by an exact read, he has joined the index: name search sees him too.
+    expect(await names("walter")).toEqual(["Walter Web"]);
+
+    addContact({ contact_id: "51", contact_name: "Wendy Web", contact_email: "wendy@acme.example", contact_phone: "", contact_mobile: "" });
+    expect(await names("wendy")).toEqual([]);
+    clock += 300_001; // the refresh interval has passed
+    expect(await names("wendy")).toEqual([]); // the refresh runs in the background: no waiting
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await names("wendy")).toEqual(["Wendy Web"]);
+  });
+
+  it("answers a cached find without calling ITFlow, and coalesces 100 identical concurrent finds", async () => {
+    await directory.warm();
+    addContact({ contact_id: "60", contact_name: "Coral Cache", contact_email: "coral@acme.example", contact_phone: "", contact_mobile: "" });
+    fake.setLatency(50);
+    fake.clearRequests();
+    const all = await Promise.all(Array.from({ length: 100 }, () => find("coral@acme.example")));
+    expect(all.every((rows) => rows.length === 1)).toBe(true);
+    expect(reads("contact_email")).toBe(1);
+    fake.clearRequests();
+    expect((await find("coral@acme.example")).length).toBe(1);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("filters by the clients the key can see, whatever ITFlow's phone read returns", async () => {
+    make("KEY_SCOPED_CLIENT1");
+    expect(await names("7700900123")).toEqual([]);
+    expect(await names("dave")).toEqual([]);
+    expect((await names("shared@example.com"))).toEqual(["Sam Shared (Acme)"]);
+  });
+
+  it("matches any way a number was typed or stored", async () => {
+    expect(await names("+1 555 765 4321")).toEqual(["Carol O'Connor"]); // stored 15557654321
+    expect(await names("07700 900456")).toEqual(["Eve Evans"]); // stored 07700900456
+    expect(await names("+44 7700 900456")).toEqual(["Eve Evans"]);
+    expect(await names("4567")).toEqual(["Alice Anderson", "Bob Brown"]);
+    expect(await names("555-123-4567 x101")).toEqual(["Alice Anderson", "Bob Brown"]);
+  });
+
+  it("finds accented names without the accents and names with HTML from the email parser", async () => {
+    addContact({ contact_id: "70", contact_name: "José Müller", contact_email: "jose@acme.example", contact_phone: "", contact_mobile: "" });
+    await directory.warm();
+    expect(await names("jose muller")).toEqual(["José Müller"]);
+    expect(await names("MÜLLER")).toEqual(["José Müller"]);
+    expect(await names("grace hopper")).toEqual(["Grace <b>Hopper</b> & Co"]);
+  });
+});
