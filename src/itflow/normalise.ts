@@ -2,8 +2,17 @@
 // by comparing a draft with what a read-back returns, instead of trusting its "True"/"False".
 import type { Contact, ContactDraft } from "../contacts/types.js";
 
-// PHP's trim() removes exactly these, not every Unicode space as String.prototype.trim does.
-const PHP_TRIM = /^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g;
+// PHP's trim() removes exactly these (space, tab, LF, CR, NUL, VT), not every Unicode space as
+// String.prototype.trim does.
+const PHP_TRIM_CHARS = new Set([" ", "\t", "\n", "\r", "\u0000", "\u000b"]);
+
+export function phpTrim(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && PHP_TRIM_CHARS.has(text[start]!)) start++;
+  while (end > start && PHP_TRIM_CHARS.has(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
 
 /**
  * PHP's strip_tags(), close enough for contact text: a "<" followed by a non-space opens a tag that
@@ -28,7 +37,7 @@ export function phpStripTags(text: string): string {
 }
 
 function storedText(value: string): string {
-  return phpStripTags(value).replace(PHP_TRIM, "");
+  return phpTrim(phpStripTags(value));
 }
 
 function storedDigits(value: string): string {

@@ -1,0 +1,129 @@
+// One HTTP exchange with ITFlow over a keep-alive undici Pool: send, wait at most the deadline,
+// return status and body text. It knows nothing about ITFlow's JSON and never logs a URL, because
+// a read's URL holds the API key.
+import { Pool } from "undici";
+import type { Logger } from "../log.js";
+import { ItflowError } from "./errors.js";
+import { networkError } from "./network-errors.js";
+
+export interface TransportOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  connections: number;
+  log: Logger;
+}
+
+export interface Exchange {
+  method: "GET" | "POST";
+  /** Below /api/v1/, e.g. "contacts/read.php". */
+  endpoint: string;
+  query?: URLSearchParams;
+  body?: string;
+}
+
+export interface RawResponse {
+  status: number;
+  body: string;
+}
+
+function parseBase(baseUrl: string): { url: URL; origin: string } {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ItflowError(
+      "unreachable",
+      "ITFLOW_URL is not a valid address (expected e.g. https://itflow.example.com).",
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ItflowError("unreachable", "ITFLOW_URL must start with http:// or https://.");
+  }
+  // `host` includes a non-default port and never the user:password a URL may carry.
+  return { url, origin: `${url.protocol}//${url.host}` };
+}
+
+export class Transport {
+  /** What error messages may name: scheme, host and port. */
+  readonly origin: string;
+  private readonly pool: Pool;
+  private readonly prefix: string;
+  private readonly options: TransportOptions;
+  private closed = false;
+
+  constructor(options: TransportOptions) {
+    const { url, origin } = parseBase(options.baseUrl);
+    this.origin = origin;
+    this.options = options;
+    this.prefix = url.pathname.replace(/\/+$/, "");
+    this.pool = new Pool(origin, {
+      connections: options.connections,
+      connectTimeout: options.connectTimeoutMs,
+      // Backstops only: the per-attempt AbortSignal below is what normally ends a slow exchange.
+      headersTimeout: options.timeoutMs + 1000,
+      bodyTimeout: options.timeoutMs + 1000,
+      keepAliveTimeout: 10_000,
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async send(exchange: Exchange): Promise<RawResponse> {
+    if (this.closed) throw new ItflowError("unreachable", "The bot's ITFlow client was already closed.");
+    const { timeoutMs, connectTimeoutMs, log } = this.options;
+    const query = exchange.query?.toString();
+    const path = `${this.prefix}/api/v1/${exchange.endpoint}${query ? `?${query}` : ""}`;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const started = performance.now();
+    try {
+      const res = await this.pool.request({
+        method: exchange.method,
+        path,
+        headers:
+          exchange.body === undefined
+            ? { accept: "application/json" }
+            : { accept: "application/json", "content-type": "application/json" },
+        ...(exchange.body === undefined ? {} : { body: exchange.body }),
+        signal: deadline,
+      });
+      const body = await res.body.text();
+      log.debug(
+        {
+          method: exchange.method,
+          endpoint: exchange.endpoint,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        "ITFlow answered",
+      );
+      return { status: res.statusCode, body };
+    } catch (err) {
+      const error = networkError(err, {
+        origin: this.origin,
+        timeoutMs,
+        connectTimeoutMs,
+        deadlineHit: deadline.aborted,
+        isWrite: exchange.method === "POST",
+      });
+      log.debug(
+        {
+          method: exchange.method,
+          endpoint: exchange.endpoint,
+          kind: error.kind,
+          ms: Math.round(performance.now() - started),
+        },
+        "ITFlow request failed",
+      );
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.close();
+  }
+}
