@@ -6,7 +6,10 @@ import type { NoticeView } from "./views.js";
 
 export function failureNotice(error: unknown, logger: Logger, doing: string): NoticeView {
   if (error instanceof ItflowError) {
-    logger.warn({ kind: error.kind, status: error.status, itflowMessage: error.itflowMessage }, `${doing}: ${error.message}`);
+    logger.warn(
+      { kind: error.kind, status: error.status, itflowMessage: error.itflowMessage },
+      `${doing}: ${error.message}`,
+    );
     return { kind: "notice", level: "error", text: error.message };
   }
   logger.error({ err: error }, `${doing} failed`);

@@ -1,7 +1,7 @@
 // `new` and `edit`: open the contact form, and save what comes back. Validation, the duplicate-email
 // check, conflict detection and retry/double-submit dedupe all live here, once for every platform.
 import { createHash } from "node:crypto";
-import { draftOf, type ContactRow, versionOf } from "../src/contacts/directory.js";
+import { type ContactRow, draftOf, versionOf } from "../src/contacts/directory.js";
 import { CONTACT_FIELDS, type FormMode, validateDraft } from "../src/contacts/fields.js";
 import { formatPhone } from "../src/contacts/phone.js";
 import { classifyQuery } from "../src/contacts/query.js";
@@ -24,7 +24,10 @@ const DEFAULT_DEDUPE_MS = 10 * 60_000;
 
 /** Text from other ITFlow paths can hold tags; a form shows what ITFlow would keep of it. */
 function withoutTags(text: string): string {
-  return text.replace(/<[^>]*>/g, "").replace(/\s+/g, " ").trim();
+  return text
+    .replace(/<[^>]*>/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The form's starting values for a stored contact: numbers formatted, tags removed. */
@@ -52,7 +55,9 @@ async function locationChoices(ctx: CommandContext, clientId: number | null): Pr
 async function primaryNotice(ctx: CommandContext, clientId: number | null, contactId: number | null) {
   if (clientId === null) return null;
   const primary = await ctx.directory.currentPrimary(clientId, contactId ?? undefined);
-  return primary ? `${primary.name} is this client's primary contact; ticking Primary here demotes them.` : null;
+  return primary
+    ? `${primary.name} is this client's primary contact; ticking Primary here demotes them.`
+    : null;
 }
 
 export async function openCreateForm(ctx: CommandContext, caller: Caller, clientName = ""): Promise<View> {
@@ -101,12 +106,15 @@ export async function openEditForm(
     let row: ContactRow | null;
     if ("contactId" in target) {
       row = target.cached
-        ? ((await ctx.directory.getCached(target.contactId)) ?? (await ctx.directory.getFresh(target.contactId)))
+        ? ((await ctx.directory.getCached(target.contactId)) ??
+          (await ctx.directory.getFresh(target.contactId)))
         : await ctx.directory.getFresh(target.contactId);
-      if (!row) return { kind: "notice", level: "notFound", text: `Contact #${target.contactId} no longer exists.` };
+      if (!row)
+        return { kind: "notice", level: "notFound", text: `Contact #${target.contactId} no longer exists.` };
     } else {
       const query = classifyQuery(target.query, ctx.region);
-      const rows = query.kind === "empty" || query.kind === "invalidEmail" ? [] : await ctx.directory.find(query);
+      const rows =
+        query.kind === "empty" || query.kind === "invalidEmail" ? [] : await ctx.directory.find(query);
       if (rows.length !== 1 || !rows[0]) return viewOfRows(ctx, caller, target.query.trim(), rows);
       row = (await ctx.directory.getFresh(rows[0].contact.id)) ?? rows[0];
     }
@@ -144,7 +152,16 @@ export interface SubmitInput {
 function dedupeKey(caller: Caller, input: SubmitInput): string {
   return createHash("sha256")
     .update(
-      JSON.stringify([caller.platform, caller.workspaceId, caller.userId, input.formKey, input.mode, input.contactId, input.clientId, input.values]),
+      JSON.stringify([
+        caller.platform,
+        caller.workspaceId,
+        caller.userId,
+        input.formKey,
+        input.mode,
+        input.contactId,
+        input.clientId,
+        input.values,
+      ]),
     )
     .digest("base64url");
 }
@@ -173,7 +190,8 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
 
   const checked = validateDraft(input.values, input.mode, ctx.region);
   const errors: FormErrors = checked.ok ? {} : { ...checked.errors };
-  if (input.mode === "create" && input.clientId === null) errors.client = "Choose the client this contact belongs to.";
+  if (input.mode === "create" && input.clientId === null)
+    errors.client = "Choose the client this contact belongs to.";
   if (input.mode === "edit" && (input.contactId === null || input.version === null)) {
     return { kind: "notice", level: "error", text: "This form lost track of its contact; open Edit again." };
   }
@@ -190,11 +208,13 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
     const results = ctx.store.namespace("submissions");
     const ttl = ctx.dedupeTtlMs ?? DEFAULT_DEDUPE_MS;
     if (!(await ctx.store.claim(`submit:${key}`, ttl))) {
-      return (await waitForResult(results, key)) ?? {
-        kind: "notice",
-        level: "info",
-        text: "This form is already being saved; the result will show in a moment.",
-      };
+      return (
+        (await waitForResult(results, key)) ?? {
+          kind: "notice",
+          level: "info",
+          text: "This form is already being saved; the result will show in a moment.",
+        }
+      );
     }
     let view: View;
     try {
@@ -206,7 +226,10 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
       if (!unsure) await ctx.store.release(`submit:${key}`);
       const notice = failureNotice(error, ctx.logger, "saving the contact");
       view = unsure
-        ? { ...notice, text: `${notice.text} The contact may have been created anyway: search for it before trying again.` }
+        ? {
+            ...notice,
+            text: `${notice.text} The contact may have been created anyway: search for it before trying again.`,
+          }
         : notice;
       if (!unsure) return view;
     }
@@ -217,7 +240,10 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
   }
 }
 
-async function waitForResult(results: ReturnType<CommandContext["store"]["namespace"]>, key: string): Promise<View | null> {
+async function waitForResult(
+  results: ReturnType<CommandContext["store"]["namespace"]>,
+  key: string,
+): Promise<View | null> {
   // A retry usually lands while the first attempt is still talking to ITFlow: wait briefly for
   // its answer rather than show a vague "in progress".
   for (let i = 0; i < 20; i++) {
@@ -259,7 +285,11 @@ async function save(
   const outcome = await ctx.directory.update(input.contactId ?? 0, draft, input.version ?? "");
   switch (outcome.kind) {
     case "notFound":
-      return { kind: "notice", level: "notFound", text: `Contact #${input.contactId} no longer exists in ITFlow.` };
+      return {
+        kind: "notice",
+        level: "notFound",
+        text: `Contact #${input.contactId} no longer exists in ITFlow.`,
+      };
     case "conflict":
       return {
         kind: "notice",

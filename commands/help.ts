@@ -5,7 +5,10 @@ export function help(prefix = "/contact"): HelpView {
   return {
     kind: "help",
     lines: [
-      { usage: `${prefix} find <email | phone | name | #id>`, description: "Who is this? Any phone format works: (555) 123-4567, +44 7700 900123, 4567." },
+      {
+        usage: `${prefix} find <email | phone | name | #id>`,
+        description: "Who is this? Any phone format works: (555) 123-4567, +44 7700 900123, 4567.",
+      },
       { usage: `${prefix} <query>`, description: "Same as find." },
       { usage: `${prefix} new [client name]`, description: "Create a contact through a form." },
       { usage: `${prefix} edit <query>`, description: "Open the contact's form, filled in, to change it." },

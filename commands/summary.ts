@@ -2,7 +2,7 @@
 import type { CountryCode } from "libphonenumber-js";
 import type { ContactRow } from "../src/contacts/directory.js";
 import { formatPhone, telUri } from "../src/contacts/phone.js";
-import type { PhoneView, ContactSummary } from "./views.js";
+import type { ContactSummary, PhoneView } from "./views.js";
 
 /** Cards show the start of the notes; the rest is one click away in ITFlow. */
 export const CARD_NOTES_MAX = 500;

@@ -1,18 +1,21 @@
 // The bot's whole configuration, read once from the environment through one zod schema. A bad or
 // missing value yields ONE message listing every problem with what the variable is for, so a new
 // user fixes everything in one go. Secret values are never echoed back.
-import { isSupportedCountry, type CountryCode } from "libphonenumber-js";
+import { type CountryCode, isSupportedCountry } from "libphonenumber-js";
 import { z } from "zod";
 
 /** What each variable is for, shown next to any problem with it. */
 export const VARIABLE_HELP: Record<string, string> = {
   ITFLOW_URL: "the address of your ITFlow server, e.g. https://itflow.example.com",
-  ITFLOW_API_KEY: "an ITFlow API key (ITFlow > Admin > API Keys); its user's role and clients decide what the bot may see and change",
-  ITFLOW_TIMEOUT_MS: "how long one ITFlow request may take before the user is told ITFlow is slow (default 5000)",
+  ITFLOW_API_KEY:
+    "an ITFlow API key (ITFlow > Admin > API Keys); its user's role and clients decide what the bot may see and change",
+  ITFLOW_TIMEOUT_MS:
+    "how long one ITFlow request may take before the user is told ITFlow is slow (default 5000)",
   ITFLOW_PAGE_SIZE: "contacts fetched per request when the directory is (re)built (default 500)",
   DEFAULT_PHONE_REGION: "the two-letter country used for numbers typed without a country code (default US)",
   CACHE_TTL_SECONDS: "how long exact lookups (email, phone, id) are cached (default 60)",
-  DIRECTORY_REFRESH_SECONDS: "how often the full contact list behind name search is refreshed in the background (default 300)",
+  DIRECTORY_REFRESH_SECONDS:
+    "how often the full contact list behind name search is refreshed in the background (default 300)",
   STORE_URL: "where cache and form state live: memory:// (default) or redis://host:6379 for several replicas",
   EDIT_ALLOW: "who may create and edit contacts, e.g. slack:U0123,discord:role:4567 (empty = everyone)",
   LOG_LEVEL: "fatal, error, warn, info (default), debug or trace",
@@ -78,7 +81,10 @@ export const coreEnvSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(policyEntry)),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().default("info"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .optional()
+    .default("info"),
 });
 
 export type CoreEnv = z.output<typeof coreEnvSchema>;

@@ -1,7 +1,7 @@
 // One pino logger for the whole bot. Secrets registered here are scrubbed from every line, whatever
 // field they hide in (an error message, a URL in a stack, a nested object), as a last line of defence
 // behind the rule that secrets are never put into log calls in the first place.
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger } from "pino";
 
@@ -44,7 +44,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? "info",
       base: undefined,
       redact: {
-        paths: ["api_key", "apiKey", "*.api_key", "*.apiKey", "token", "*.token", "contact_pin", "*.contact_pin"],
+        paths: [
+          "api_key",
+          "apiKey",
+          "*.api_key",
+          "*.apiKey",
+          "token",
+          "*.token",
+          "contact_pin",
+          "*.contact_pin",
+        ],
         censor: "[redacted]",
       },
     },

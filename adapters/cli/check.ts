@@ -35,13 +35,22 @@ export async function runCheck(itflow: ItflowClient, url: string): Promise<Check
     return lines;
   }
   if (clients.length === 0) {
-    lines.push({ ok: false, text: "The key's ITFlow user can see no clients: give it access to the clients whose contacts the bot should show." });
+    lines.push({
+      ok: false,
+      text: "The key's ITFlow user can see no clients: give it access to the clients whose contacts the bot should show.",
+    });
     return lines;
   }
-  lines.push({ ok: true, text: `The key can see ${clients.length} client${clients.length === 1 ? "" : "s"}.` });
+  lines.push({
+    ok: true,
+    text: `The key can see ${clients.length} client${clients.length === 1 ? "" : "s"}.`,
+  });
   try {
     const contacts = await itflow.listContacts({ limit: 1, offset: 0 });
-    lines.push({ ok: true, text: contacts.length ? "Contacts can be read." : "Contacts can be read (none exist yet)." });
+    lines.push({
+      ok: true,
+      text: contacts.length ? "Contacts can be read." : "Contacts can be read (none exist yet).",
+    });
   } catch (error) {
     lines.push({ ok: false, text: `Contacts cannot be read: ${explain(error, url)}` });
     return lines;

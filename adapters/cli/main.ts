@@ -51,8 +51,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const config = loadCoreConfig(process.env);
-  // A one-shot command keeps stderr quiet unless asked; the answer is what matters.
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn" });
+  // A one-shot command reports failures in its own one line; logs only when asked for.
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "silent" });
   const core = await startCore(config, logger);
   try {
     if (command === "check") {
@@ -72,9 +72,17 @@ async function main(argv: string[]): Promise<number> {
     }
     const view =
       rows.length > 1
-        ? { kind: "list" as const, query, items: rows.map((r) => summarize(r, core.ctx.region, core.ctx.itflowUrl)), total: rows.length, canEdit: false }
+        ? {
+            kind: "list" as const,
+            query,
+            items: rows.map((r) => summarize(r, core.ctx.region, core.ctx.itflowUrl)),
+            total: rows.length,
+            canEdit: false,
+          }
         : viewOfRows(core.ctx, CLI_CALLER, query, rows);
-    process.stdout.write(`${renderView(view.kind === "notice" ? { ...view, createFrom: undefined } : view)}\n`);
+    process.stdout.write(
+      `${renderView(view.kind === "notice" ? { ...view, createFrom: undefined } : view)}\n`,
+    );
     return 0;
   } finally {
     await core.close();

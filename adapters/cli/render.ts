@@ -1,6 +1,7 @@
 // Terminal output: readable text for people, and the stable JSON shape for scripts.
-import type { ContactRow } from "../../src/contacts/directory.js";
+
 import type { ContactSummary, View } from "../../commands/views.js";
+import type { ContactRow } from "../../src/contacts/directory.js";
 
 // Contact data is not ours: an ESC or other control character in a name could drive the terminal.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
@@ -53,7 +54,8 @@ export function renderContact(s: ContactSummary): string {
   if (s.location) out.push(line("Location", s.location.name));
   if (s.department) out.push(line("Department", s.department));
   if (s.email) out.push(line("Email", s.email));
-  for (const p of s.phones) out.push(line(p.label, p.extension ? `${p.display} ext. ${p.extension}` : p.display));
+  for (const p of s.phones)
+    out.push(line(p.label, p.extension ? `${p.display} ext. ${p.extension}` : p.display));
   const flags = Object.entries(s.flags)
     .filter(([, on]) => on)
     .map(([name]) => name);

@@ -9,7 +9,7 @@ import type { Logger } from "../log.js";
 import type { Store } from "../store.js";
 import { ContactIndex, type IndexHit, type MatchKind } from "./contact-index.js";
 import { CONTACT_FIELDS, diffDrafts, type FieldChange } from "./fields.js";
-import { phoneKeys, parsePhoneQuery } from "./phone.js";
+import { parsePhoneQuery, phoneKeys } from "./phone.js";
 import type { Query } from "./query.js";
 import type { Client, Contact, ContactDraft, Location } from "./types.js";
 
@@ -119,7 +119,10 @@ export class ContactDirectory {
     if (now - this.lastRefreshFailure < Math.min(30_000, this.options.refreshMs)) return;
     this.startBuild().catch((error: unknown) => {
       this.lastRefreshFailure = this.now();
-      this.options.logger.warn({ err: error }, "background refresh of the contact list failed; keeping the old one");
+      this.options.logger.warn(
+        { err: error },
+        "background refresh of the contact list failed; keeping the old one",
+      );
     });
   }
 
@@ -135,7 +138,11 @@ export class ContactDirectory {
         hits = (await this.byId(snap, query.id)).map((contact) => ({ contact, match: "exact", rank: 0 }));
         break;
       case "email":
-        hits = (await this.byEmail(snap, query.email)).map((contact) => ({ contact, match: "exact", rank: 0 }));
+        hits = (await this.byEmail(snap, query.email)).map((contact) => ({
+          contact,
+          match: "exact",
+          rank: 0,
+        }));
         break;
       case "phone":
         hits = await this.byPhone(snap, query.phone.digits, query.phone.variants, query.phone.keys);
@@ -153,7 +160,10 @@ export class ContactDirectory {
       const row = this.toRow(snap, hit.contact, hit.match);
       if (row) rows.push({ ...row, rank: hit.rank });
     }
-    rows.sort((a, b) => a.rank - b.rank || a.contact.name.localeCompare(b.contact.name) || a.contact.id - b.contact.id);
+    rows.sort(
+      (a, b) =>
+        a.rank - b.rank || a.contact.name.localeCompare(b.contact.name) || a.contact.id - b.contact.id,
+    );
     return rows.map(({ rank: _rank, ...row }) => row);
   }
 
@@ -198,7 +208,9 @@ export class ContactDirectory {
       const name = c.name.toLowerCase();
       return name === needle ? 0 : name.startsWith(needle) ? 1 : name.includes(needle) ? 2 : 3;
     };
-    return all.filter((c) => score(c) < 3).sort((a, b) => score(a) - score(b) || a.name.localeCompare(b.name));
+    return all
+      .filter((c) => score(c) < 3)
+      .sort((a, b) => score(a) - score(b) || a.name.localeCompare(b.name));
   }
 
   async locationsOf(clientId: number): Promise<Location[]> {
@@ -258,7 +270,8 @@ export class ContactDirectory {
     }
     const wanted = this.keepStoredNumbers(current, draft);
     if (diffDrafts(draftOf(current), wanted).length === 0) return { kind: "unchanged", row: currentRow };
-    const demoted = wanted.primary && !current.primary ? await this.currentPrimary(current.clientId, id) : null;
+    const demoted =
+      wanted.primary && !current.primary ? await this.currentPrimary(current.clientId, id) : null;
     const { before, after } = await this.options.itflow.updateContact(id, wanted);
     await this.remember(snap, after, before);
     if (demoted) await this.remember(snap, { ...demoted, primary: false }, demoted);
@@ -364,7 +377,9 @@ export class ContactDirectory {
     // Not in the list: maybe created since the last refresh. ITFlow matches stored digits
     // exactly, so ask for every form the number may have been saved in.
     const found = await Promise.all(
-      variants.map((v) => this.exactRead(snap, `phone:${v}`, () => this.options.itflow.findContactsByPhone(v))),
+      variants.map((v) =>
+        this.exactRead(snap, `phone:${v}`, () => this.options.itflow.findContactsByPhone(v)),
+      ),
     );
     if (found.some((rows) => rows.length > 0)) return snap.index.byPhone(keys, digits);
     // Last resort: the number typed may be the tail of one stored with another prefix.

@@ -30,19 +30,111 @@ const COLUMN = 200;
 export const NOTES_MAX = 3000;
 
 export const CONTACT_FIELDS: readonly FieldSpec[] = [
-  { key: "name", label: "Name", itflow: "contact_name", kind: "text", maxLength: COLUMN, requiredIn: ["create", "edit"], placeholder: "Jane Doe" },
-  { key: "email", label: "Email", itflow: "contact_email", kind: "email", maxLength: COLUMN, requiredIn: ["create"], placeholder: "jane@example.com" },
-  { key: "phone", label: "Phone", itflow: "contact_phone", kind: "phone", maxLength: COLUMN, requiredIn: [], placeholder: "(555) 123-4567 or +44 20 7946 0958" },
-  { key: "extension", label: "Extension", itflow: "contact_extension", kind: "extension", maxLength: COLUMN, requiredIn: [], placeholder: "101" },
-  { key: "mobile", label: "Mobile", itflow: "contact_mobile", kind: "phone", maxLength: COLUMN, requiredIn: [], placeholder: "+1 555 987 6543" },
-  { key: "title", label: "Title", itflow: "contact_title", kind: "text", maxLength: COLUMN, requiredIn: [], placeholder: "IT Manager" },
-  { key: "department", label: "Department", itflow: "contact_department", kind: "text", maxLength: COLUMN, requiredIn: [], placeholder: "Finance" },
-  { key: "locationId", label: "Location", itflow: "contact_location_id", kind: "location", maxLength: 20, requiredIn: [] },
-  { key: "notes", label: "Notes", itflow: "contact_notes", kind: "multiline", maxLength: NOTES_MAX, requiredIn: [] },
-  { key: "primary", label: "Primary contact", itflow: "contact_primary", kind: "flag", maxLength: 1, requiredIn: [], hint: "The client's main contact; making this one primary demotes the current primary." },
-  { key: "important", label: "Important", itflow: "contact_important", kind: "flag", maxLength: 1, requiredIn: [] },
+  {
+    key: "name",
+    label: "Name",
+    itflow: "contact_name",
+    kind: "text",
+    maxLength: COLUMN,
+    requiredIn: ["create", "edit"],
+    placeholder: "Jane Doe",
+  },
+  {
+    key: "email",
+    label: "Email",
+    itflow: "contact_email",
+    kind: "email",
+    maxLength: COLUMN,
+    requiredIn: ["create"],
+    placeholder: "jane@example.com",
+  },
+  {
+    key: "phone",
+    label: "Phone",
+    itflow: "contact_phone",
+    kind: "phone",
+    maxLength: COLUMN,
+    requiredIn: [],
+    placeholder: "(555) 123-4567 or +44 20 7946 0958",
+  },
+  {
+    key: "extension",
+    label: "Extension",
+    itflow: "contact_extension",
+    kind: "extension",
+    maxLength: COLUMN,
+    requiredIn: [],
+    placeholder: "101",
+  },
+  {
+    key: "mobile",
+    label: "Mobile",
+    itflow: "contact_mobile",
+    kind: "phone",
+    maxLength: COLUMN,
+    requiredIn: [],
+    placeholder: "+1 555 987 6543",
+  },
+  {
+    key: "title",
+    label: "Title",
+    itflow: "contact_title",
+    kind: "text",
+    maxLength: COLUMN,
+    requiredIn: [],
+    placeholder: "IT Manager",
+  },
+  {
+    key: "department",
+    label: "Department",
+    itflow: "contact_department",
+    kind: "text",
+    maxLength: COLUMN,
+    requiredIn: [],
+    placeholder: "Finance",
+  },
+  {
+    key: "locationId",
+    label: "Location",
+    itflow: "contact_location_id",
+    kind: "location",
+    maxLength: 20,
+    requiredIn: [],
+  },
+  {
+    key: "notes",
+    label: "Notes",
+    itflow: "contact_notes",
+    kind: "multiline",
+    maxLength: NOTES_MAX,
+    requiredIn: [],
+  },
+  {
+    key: "primary",
+    label: "Primary contact",
+    itflow: "contact_primary",
+    kind: "flag",
+    maxLength: 1,
+    requiredIn: [],
+    hint: "The client's main contact; making this one primary demotes the current primary.",
+  },
+  {
+    key: "important",
+    label: "Important",
+    itflow: "contact_important",
+    kind: "flag",
+    maxLength: 1,
+    requiredIn: [],
+  },
   { key: "billing", label: "Billing", itflow: "contact_billing", kind: "flag", maxLength: 1, requiredIn: [] },
-  { key: "technical", label: "Technical", itflow: "contact_technical", kind: "flag", maxLength: 1, requiredIn: [] },
+  {
+    key: "technical",
+    label: "Technical",
+    itflow: "contact_technical",
+    kind: "flag",
+    maxLength: 1,
+    requiredIn: [],
+  },
 ];
 
 export const FLAG_FIELDS = CONTACT_FIELDS.filter((f) => f.kind === "flag");
@@ -58,9 +150,7 @@ export function fieldSpec(key: keyof ContactDraft): FieldSpec {
 export type DraftInput = Partial<Record<keyof ContactDraft, string | boolean | number | null>>;
 export type FieldErrors = Partial<Record<keyof ContactDraft, string>>;
 
-export type ValidationResult =
-  | { ok: true; draft: ContactDraft }
-  | { ok: false; errors: FieldErrors };
+export type ValidationResult = { ok: true; draft: ContactDraft } | { ok: false; errors: FieldErrors };
 
 const EMAIL = z.email();
 
@@ -69,7 +159,12 @@ function asText(value: DraftInput[keyof ContactDraft]): string {
   return String(value).replace(/\r\n/g, "\n").trim();
 }
 
-function checkText(spec: FieldSpec, raw: string, mode: FormMode, region: CountryCode): { value: string } | { error: string } {
+function checkText(
+  spec: FieldSpec,
+  raw: string,
+  mode: FormMode,
+  region: CountryCode,
+): { value: string } | { error: string } {
   if (raw === "") {
     return spec.requiredIn.includes(mode) ? { error: `${spec.label} is required.` } : { value: "" };
   }
@@ -91,7 +186,9 @@ function checkText(spec: FieldSpec, raw: string, mode: FormMode, region: Country
     case "phone": {
       const stored = phoneForStorage(raw, region);
       if (stored === null) {
-        return { error: `${spec.label}: "${raw}" is not a phone number I can read. Try e.g. (555) 123-4567 or +44 20 7946 0958.` };
+        return {
+          error: `${spec.label}: "${raw}" is not a phone number I can read. Try e.g. (555) 123-4567 or +44 20 7946 0958.`,
+        };
       }
       return { value: stored };
     }
@@ -156,7 +253,8 @@ export function validateDraft(input: DraftInput, mode: FormMode, region: Country
 /** The draft a form starts from when editing: what ITFlow holds now. */
 export function draftFromContact(contact: ContactDraft): ContactDraft {
   const draft = {} as ContactDraft;
-  for (const spec of CONTACT_FIELDS) (draft as unknown as Record<string, unknown>)[spec.key] = contact[spec.key];
+  for (const spec of CONTACT_FIELDS)
+    (draft as unknown as Record<string, unknown>)[spec.key] = contact[spec.key];
   return draft;
 }
 

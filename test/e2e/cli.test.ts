@@ -19,7 +19,11 @@ function run(args: string[], env: Record<string, string>): Promise<Run> {
       process.execPath,
       ["--import", "tsx", MAIN, ...args],
       // A clean environment: nothing from the developer's shell or a .env can leak in.
-      { env: { PATH: process.env.PATH ?? "", ...env }, cwd: fileURLToPath(new URL(".", import.meta.url)), timeout: 20_000 },
+      {
+        env: { PATH: process.env.PATH ?? "", ...env },
+        cwd: fileURLToPath(new URL(".", import.meta.url)),
+        timeout: 20_000,
+      },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
         resolve({ code, stdout, stderr });
@@ -39,7 +43,11 @@ interface JsonRow {
 
 describe("itflow-contact (terminal)", () => {
   let fake: FakeItflow;
-  const env = (key = "KEY_ADMIN") => ({ ITFLOW_URL: fake.url, ITFLOW_API_KEY: key, ITFLOW_TIMEOUT_MS: "2000" });
+  const env = (key = "KEY_ADMIN") => ({
+    ITFLOW_URL: fake.url,
+    ITFLOW_API_KEY: key,
+    ITFLOW_TIMEOUT_MS: "2000",
+  });
   const findJson = async (query: string, extra: string[] = [], key?: string): Promise<JsonRow[]> => {
     const r = await run(["find", query, "--json", ...extra], env(key));
     expect(r.stderr).toBe("");
@@ -98,7 +106,9 @@ describe("itflow-contact (terminal)", () => {
     // ITFlow itself returns Dave (Globex) for this number to the client-1 key.
     expect(await findJson("7700900123", [], "KEY_SCOPED_CLIENT1")).toEqual([]);
     expect(await findJson("+44 7700 900123", [], "KEY_SCOPED_CLIENT1")).toEqual([]);
-    expect((await findJson("alice", [], "KEY_SCOPED_CLIENT1")).map((r) => r.name)).toEqual(["Alice Anderson"]);
+    expect((await findJson("alice", [], "KEY_SCOPED_CLIENT1")).map((r) => r.name)).toEqual([
+      "Alice Anderson",
+    ]);
   });
 
   it("check says the key is invalid without printing it", async () => {
@@ -126,7 +136,10 @@ describe("itflow-contact (terminal)", () => {
   });
 
   it("explains an unreachable ITFlow in one line, exit 1", async () => {
-    const r = await run(["find", "alice"], { ITFLOW_URL: "http://127.0.0.1:9", ITFLOW_API_KEY: "KEY_ADMIN_X" });
+    const r = await run(["find", "alice"], {
+      ITFLOW_URL: "http://127.0.0.1:9",
+      ITFLOW_API_KEY: "KEY_ADMIN_X",
+    });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/reach ITFlow/i);

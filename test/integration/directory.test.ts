@@ -55,20 +55,34 @@ describe("ContactDirectory", () => {
   it("pages through the whole list to build the index (page size 4 → several requests)", async () => {
     await directory.warm();
     expect(directory.status().contacts).toBe(11);
-    const pages = fake.requests.filter((r) => r.path.endsWith("contacts/read.php") && r.query.offset !== undefined);
+    const pages = fake.requests.filter(
+      (r) => r.path.endsWith("contacts/read.php") && r.query.offset !== undefined,
+    );
     expect(pages.length).toBeGreaterThanOrEqual(3);
   });
 
   it("finds a contact created in the web UI at once by exact email and phone, by name after the refresh", async () => {
     await directory.warm();
-    addContact({ contact_id: "50", contact_name: "Walter Web", contact_email: "walter@acme.example", contact_phone: "5556667777", contact_mobile: "" });
+    addContact({
+      contact_id: "50",
+      contact_name: "Walter Web",
+      contact_email: "walter@acme.example",
+      contact_phone: "5556667777",
+      contact_mobile: "",
+    });
     expect(await names("walter")).toEqual([]); // the list predates him
     expect(await names("walter@acme.example")).toEqual(["Walter Web"]);
     expect(await names("(555) 666-7777")).toEqual(["Walter Web"]);
     // Found by an exact read, he has joined the index: name search sees him too.
     expect(await names("walter")).toEqual(["Walter Web"]);
 
-    addContact({ contact_id: "51", contact_name: "Wendy Web", contact_email: "wendy@acme.example", contact_phone: "", contact_mobile: "" });
+    addContact({
+      contact_id: "51",
+      contact_name: "Wendy Web",
+      contact_email: "wendy@acme.example",
+      contact_phone: "",
+      contact_mobile: "",
+    });
     expect(await names("wendy")).toEqual([]);
     clock += 300_001; // the refresh interval has passed
     expect(await names("wendy")).toEqual([]); // the refresh runs in the background: no waiting
@@ -78,7 +92,13 @@ describe("ContactDirectory", () => {
 
   it("answers a cached find without calling ITFlow, and coalesces 100 identical concurrent finds", async () => {
     await directory.warm();
-    addContact({ contact_id: "60", contact_name: "Coral Cache", contact_email: "coral@acme.example", contact_phone: "", contact_mobile: "" });
+    addContact({
+      contact_id: "60",
+      contact_name: "Coral Cache",
+      contact_email: "coral@acme.example",
+      contact_phone: "",
+      contact_mobile: "",
+    });
     fake.setLatency(50);
     fake.clearRequests();
     const all = await Promise.all(Array.from({ length: 100 }, () => find("coral@acme.example")));
@@ -93,7 +113,7 @@ describe("ContactDirectory", () => {
     make("KEY_SCOPED_CLIENT1");
     expect(await names("7700900123")).toEqual([]);
     expect(await names("dave")).toEqual([]);
-    expect((await names("shared@example.com"))).toEqual(["Sam Shared (Acme)"]);
+    expect(await names("shared@example.com")).toEqual(["Sam Shared (Acme)"]);
   });
 
   it("matches any way a number was typed or stored", async () => {
@@ -105,7 +125,13 @@ describe("ContactDirectory", () => {
   });
 
   it("finds accented names without the accents and names with HTML from the email parser", async () => {
-    addContact({ contact_id: "70", contact_name: "José Müller", contact_email: "jose@acme.example", contact_phone: "", contact_mobile: "" });
+    addContact({
+      contact_id: "70",
+      contact_name: "José Müller",
+      contact_email: "jose@acme.example",
+      contact_phone: "",
+      contact_mobile: "",
+    });
     await directory.warm();
     expect(await names("jose muller")).toEqual(["José Müller"]);
     expect(await names("MÜLLER")).toEqual(["José Müller"]);

@@ -1,0 +1,102 @@
+// Search keys for names: what someone types ("jose muller", "oconnor") must meet what ITFlow
+// holds ("José Müller", "Carol O’Connor", "Grace <b>Hopper</b> & Co" from the email parser).
+
+// Formatting tags vanish without a trace ("Ho<b>pp</b>er" is one word); any other tag (br, p,
+// div, td …) separated words, so it becomes a space.
+const INLINE_TAGS = new Set([
+  ..."a abbr b bdi bdo big cite code del dfn em font i ins kbd mark q s samp".split(" "),
+  ..."small span strike strong sub sup tt u var".split(" "),
+]);
+// A tag starts with a letter right after "<", so "Bob <3 Alice" and "a < b" are left alone.
+const TAG = /<!--[\s\S]*?-->|<\/?([a-z][a-z0-9-]*)(?:\s[^<>]*)?\/?>/gi;
+const ENTITY = /&(?:#(\d{1,7})|#x([\da-f]{1,6})|(amp|lt|gt|quot|apos|nbsp));/gi;
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+};
+// Anything beyond printable ASCII and whitespace needs the slow path.
+const NEEDS_FOLDING = /[^ -~\s]/;
+// Combining marks (the accents NFKD splits off) and invisible format characters (soft hyphen,
+// zero-width space, bidi marks) that pasted names carry.
+const MARKS = /[\p{Mn}\p{Cf}]/gu;
+// Letters NFKD does not decompose, and typographic punctuation folded to what keyboards type.
+const FOLD: Record<string, string> = {
+  ß: "ss",
+  æ: "ae",
+  œ: "oe",
+  ø: "o",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+  ħ: "h",
+  ŧ: "t",
+  ŋ: "n",
+  ς: "σ",
+  "‐": "-",
+  "‑": "-",
+  "‒": "-",
+  "–": "-",
+  "—": "-",
+  "―": "-",
+  "−": "-",
+  "“": '"',
+  "”": '"',
+  "„": '"',
+  "‟": '"',
+  "«": '"',
+  "»": '"',
+  "‘": "'",
+  "’": "'",
+  "‚": "'",
+  "‛": "'",
+  ʼ: "'",
+  "′": "'",
+};
+const FOLDABLE = new RegExp(`[${Object.keys(FOLD).join("")}]`, "g");
+
+/**
+ * Case- and accent-insensitive search key: HTML tags stripped and a few entities decoded, NFKD with
+ * combining marks removed, lower-cased (locale-independent), ß→ss, æ→ae, ø→o, ł→l and the like,
+ * typographic dashes and quotes made ASCII, apostrophes dropped (so "oconnor" and "o'connor" both
+ * find O’Connor), whitespace collapsed and trimmed.
+ */
+export function normalizeForSearch(s: string): string {
+  let t = s;
+  if (t.includes("<")) t = stripTags(t);
+  if (t.includes("&")) t = decodeEntities(t);
+  if (NEEDS_FOLDING.test(t)) {
+    t = t
+      .normalize("NFKD")
+      .replace(MARKS, "")
+      .toLowerCase()
+      .replace(FOLDABLE, (c) => FOLD[c] ?? c);
+  } else {
+    t = t.toLowerCase();
+  }
+  if (t.includes("'")) t = t.replace(/'/g, "");
+  return t.replace(/\s+/g, " ").trim();
+}
+
+/** HTML tags and comments removed, as ITFlow's email parser may store them in a name. */
+export function stripTags(s: string): string {
+  return s.replace(TAG, (_tag, name: string | undefined) =>
+    name && INLINE_TAGS.has(name.toLowerCase()) ? "" : " ",
+  );
+}
+
+function decodeEntities(s: string): string {
+  return s.replace(
+    ENTITY,
+    (entity, dec: string | undefined, hex: string | undefined, named: string | undefined) => {
+      if (named) return NAMED_ENTITIES[named.toLowerCase()] ?? entity;
+      const code = dec ? Number(dec) : Number.parseInt(hex ?? "", 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    },
+  );
+}
