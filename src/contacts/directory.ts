@@ -126,6 +126,16 @@ export class ContactDirectory {
     });
   }
 
+  /**
+   * Keeps the list fresh while the bot runs, even when nobody searches: checks every tenth of the
+   * refresh interval and rebuilds in the background when due. Returns a function that stops it.
+   */
+  autoRefresh(): () => void {
+    const timer = setInterval(() => this.refreshIfStale(), Math.max(1000, this.options.refreshMs / 10));
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   async find(query: Query, options: FindOptions = {}): Promise<ContactRow[]> {
     const snap = await this.current();
     this.refreshIfStale();
