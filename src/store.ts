@@ -1,6 +1,7 @@
 // Every piece of state the bot keeps (lookup cache, form sessions, dedupe keys) goes through this
 // one store, so that pointing STORE_URL at Redis lets several replicas share it. In-memory is the
 // default and needs nothing installed.
+import KeyvRedis, { createClient, type RedisClientType } from "@keyv/redis";
 import Keyv from "keyv";
 
 export interface Store {
@@ -14,6 +15,8 @@ export interface Store {
   claim(key: string, ttlMs: number): Promise<boolean>;
   /** Gives a claim back early, when the work failed and may be tried again. */
   release(key: string): Promise<void>;
+  /** Whether the store answers (for health checks). */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,10 @@ export class MemoryStore implements Store {
     this.claims.delete(key);
   }
 
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.spaces.clear();
     this.claims.clear();
@@ -54,7 +61,87 @@ export class MemoryStore implements Store {
   }
 }
 
+const PREFIX = "itflow-bot";
+
+/** Shared state for several replicas: one Redis connection, one keyv adapter per namespace. */
+export class RedisStore implements Store {
+  readonly kind = "redis";
+  private readonly spaces = new Map<string, Keyv>();
+
+  private constructor(private readonly client: RedisClientType) {}
+
+  static async connect(url: string): Promise<RedisStore> {
+    let connectedOnce = false;
+    const client = createClient({
+      url,
+      socket: {
+        connectTimeout: 5000,
+        // At start-up, fail at once: a wrong STORE_URL should stop the bot with a clear message.
+        // Once running, ride out a Redis restart by reconnecting with a growing pause.
+        reconnectStrategy: (retries, cause) =>
+          connectedOnce
+            ? Math.min(retries * 200, 5000)
+            : cause instanceof Error
+              ? cause
+              : new Error("no Redis"),
+      },
+      disableOfflineQueue: true,
+    }) as RedisClientType;
+    client.on("ready", () => {
+      connectedOnce = true;
+    });
+    // Without a listener a connection error would crash the process; reconnects are automatic.
+    client.on("error", () => {});
+    await client.connect();
+    return new RedisStore(client);
+  }
+
+  namespace(name: string): Keyv {
+    let space = this.spaces.get(name);
+    if (!space) {
+      const adapter = new KeyvRedis(this.client, { namespace: `${PREFIX}:${name}` });
+      space = new Keyv({ store: adapter, namespace: `${PREFIX}:${name}`, useKeyPrefix: false });
+      this.spaces.set(name, space);
+    }
+    return space;
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    // SET NX is atomic across replicas: exactly one of two racing retries gets "OK".
+    const answer = await this.client.set(`${PREFIX}:claim:${key}`, "1", { NX: true, PX: Math.max(1, ttlMs) });
+    return answer === "OK";
+  }
+
+  async release(key: string): Promise<void> {
+    await this.client.del(`${PREFIX}:claim:${key}`);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.client.ping()) === "PONG";
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.spaces.clear();
+    if (this.client.isOpen) await this.client.close();
+  }
+}
+
+/** The store STORE_URL names: memory:// (default) or redis(s)://. The URL is never echoed (it may hold a password). */
 export async function openStore(url: string): Promise<Store> {
   if (url.startsWith("memory://")) return new MemoryStore();
-  throw new Error(`STORE_URL ${new URL(url).protocol}// is not supported yet; use memory://`);
+  if (/^rediss?:\/\//.test(url)) {
+    try {
+      return await RedisStore.connect(url);
+    } catch (error) {
+      const code = error instanceof Error && "code" in error ? String(error.code) : "";
+      throw new Error(
+        `Could not connect to Redis at STORE_URL${code ? ` (${code})` : ""}: is it running and reachable?`,
+      );
+    }
+  }
+  throw new Error("STORE_URL must be memory:// or a redis:// URL");
 }

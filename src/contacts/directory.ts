@@ -91,10 +91,13 @@ export class ContactDirectory {
   private lastRefreshFailure = 0;
   private readonly inflight = new Map<string, Promise<Contact[]>>();
   private readonly cache: Keyv;
+  /** Contacts written through any replica since its last refresh, newest copy by id. */
+  private readonly written: Keyv;
   private readonly now: () => number;
 
   constructor(private readonly options: DirectoryOptions) {
     this.cache = options.store.namespace("lookup");
+    this.written = options.store.namespace("written");
     this.now = options.now ?? Date.now;
   }
 
@@ -164,6 +167,7 @@ export class ContactDirectory {
         hits = snap.index.byName(query.text);
         break;
     }
+    hits = await this.withOtherReplicasWrites(snap, hits);
     const rows: Array<ContactRow & { rank: number }> = [];
     for (const hit of hits) {
       if (hit.contact.archivedAt !== null && !options.includeArchived) continue;
@@ -418,9 +422,27 @@ export class ContactDirectory {
     return pending;
   }
 
+  /**
+   * Another replica may have saved one of these contacts since this one's list was built: the
+   * store holds the copy it saved, which replaces ours (one batched read per find).
+   */
+  private async withOtherReplicasWrites(snap: Snapshot, hits: IndexHit[]): Promise<IndexHit[]> {
+    if (hits.length === 0 || this.options.store.kind === "memory") return hits;
+    const newer = await this.written.getMany<Contact>(hits.map((h) => String(h.contact.id)));
+    return hits.map((hit, i) => {
+      const copy = newer[i];
+      if (!copy || (copy.updatedAt ?? "") < (hit.contact.updatedAt ?? "")) return hit;
+      if (copy !== hit.contact) snap.index.upsert(copy);
+      return { ...hit, contact: copy };
+    });
+  }
+
   /** After a write: the index holds the new copy, and cached reads of the old one are dropped. */
   private async remember(snap: Snapshot, after: Contact, before: Contact | null): Promise<void> {
     snap.index.upsert(after);
+    if (this.options.store.kind !== "memory") {
+      await this.written.set(String(after.id), after, this.options.refreshMs * 2);
+    }
     const keys = new Set<string>([`id:${after.id}`]);
     for (const c of [after, before]) {
       if (!c) continue;

@@ -1,0 +1,101 @@
+// Two bot replicas sharing one real Redis: claims, cached values and contact writes are seen by
+// both. Skipped, with the reason printed, where redis-server is not installed.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ContactDirectory } from "../../src/contacts/directory.js";
+import { classifyQuery } from "../../src/contacts/query.js";
+import { ItflowClient } from "../../src/itflow/client.js";
+import { silentLogger } from "../../src/log.js";
+import { openStore, type Store } from "../../src/store.js";
+import { type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
+import { REDIS_SKIP_REASON, type RedisServer, startRedis } from "../support/redis-server.js";
+
+if (REDIS_SKIP_REASON) console.warn(REDIS_SKIP_REASON);
+
+describe.skipIf(REDIS_SKIP_REASON !== null)("Redis store shared by two replicas", () => {
+  let redis: RedisServer;
+  let fake: FakeItflow;
+  const opened: Array<{ close(): Promise<void> }> = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    fake = await startFakeItflow();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((o) => o.close()));
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await redis?.stop();
+  });
+
+  const store = async (): Promise<Store> => {
+    const s = await openStore(redis.url);
+    opened.push(s);
+    return s;
+  };
+
+  it("gives a claim to exactly one of many racing replicas, and back after release", async () => {
+    const [a, b] = [await store(), await store()];
+    const key = `race-${Date.now()}`;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).claim(key, 10_000)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await a.release(key);
+    expect(await b.claim(key, 10_000)).toBe(true);
+  });
+
+  it("shares namespaced values with their TTL, and keeps namespaces apart", async () => {
+    const [a, b] = [await store(), await store()];
+    await a.namespace("forms").set("s1", { step: 2, values: { name: "Jane" } }, 200);
+    expect(await b.namespace("forms").get("s1")).toEqual({ step: 2, values: { name: "Jane" } });
+    expect(await b.namespace("lookup").get("s1")).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await b.namespace("forms").get("s1")).toBeUndefined();
+    expect(await a.ping()).toBe(true);
+  });
+
+  it("an edit through one replica is seen at once through the other", async () => {
+    fake.reset();
+    const replica = async () => {
+      const itflow = new ItflowClient({ baseUrl: fake.url, apiKey: "KEY_ADMIN", timeoutMs: 2000 });
+      opened.push(itflow);
+      const directory = new ContactDirectory({
+        itflow,
+        store: await store(),
+        region: "US",
+        refreshMs: 300_000,
+        cacheTtlMs: 60_000,
+        pageSize: 100,
+        logger: silentLogger(),
+      });
+      await directory.warm();
+      return directory;
+    };
+    const [a, b] = [await replica(), await replica()];
+    const [alice] = await b.find(classifyQuery("alice@acme.example", "US"));
+    expect(alice?.contact.title).toBe("CEO");
+    const row = await a.getFresh(1);
+    if (!row) throw new Error("Alice missing");
+    const { versionOf, draftOf } = await import("../../src/contacts/directory.js");
+    const outcome = await a.update(
+      1,
+      { ...draftOf(row.contact), title: "Chief Executive" },
+      versionOf(row.contact),
+    );
+    expect(outcome.kind).toBe("updated");
+    const [seen] = await b.find(classifyQuery("alice@acme.example", "US"));
+    expect(seen?.contact.title).toBe("Chief Executive");
+    const [byName] = await b.find(classifyQuery("alice", "US"));
+    expect(byName?.contact.title).toBe("Chief Executive");
+  });
+});
+
+describe("openStore", () => {
+  it("says plainly when Redis cannot be reached, without echoing the URL's password", async () => {
+    await expect(openStore("redis://:hunter2secret@127.0.0.1:9")).rejects.toThrow(
+      /Could not connect to Redis at STORE_URL/,
+    );
+    await expect(openStore("redis://:hunter2secret@127.0.0.1:9")).rejects.not.toThrow(/hunter2/);
+  });
+});
