@@ -5,7 +5,8 @@ import { type ContactRow, draftOf, versionOf } from "../src/contacts/directory.j
 import { CONTACT_FIELDS, type FormMode, validateDraft } from "../src/contacts/fields.js";
 import { formatPhone } from "../src/contacts/phone.js";
 import { classifyQuery } from "../src/contacts/query.js";
-import type { Contact } from "../src/contacts/types.js";
+import { normalizeForSearch } from "../src/contacts/text.js";
+import type { Contact, ContactDraft } from "../src/contacts/types.js";
 import { ItflowError } from "../src/itflow/errors.js";
 import type { Caller } from "./caller.js";
 import type { CommandContext } from "./context.js";
@@ -67,7 +68,7 @@ export async function openCreateForm(ctx: CommandContext, caller: Caller, client
     let notice: string | null = null;
     if (clientName.trim()) {
       const matches = await ctx.directory.searchClients(clientName);
-      const exact = matches.find((c) => c.name.toLowerCase() === clientName.trim().toLowerCase());
+      const exact = matches.find((c) => normalizeForSearch(c.name) === normalizeForSearch(clientName));
       const only = exact ?? (matches.length === 1 ? matches[0] : undefined);
       if (only) client = { id: only.id, name: only.name };
       else if (matches.length === 0) {
@@ -116,7 +117,14 @@ export async function openEditForm(
       const rows =
         query.kind === "empty" || query.kind === "invalidEmail" ? [] : await ctx.directory.find(query);
       if (rows.length !== 1 || !rows[0]) return viewOfRows(ctx, caller, target.query.trim(), rows);
-      row = (await ctx.directory.getFresh(rows[0].contact.id)) ?? rows[0];
+      const id = rows[0].contact.id;
+      row = await ctx.directory.getFresh(id);
+      if (!row)
+        return {
+          kind: "notice",
+          level: "notFound",
+          text: `Contact #${id} no longer exists.`,
+        } as NoticeView;
     }
     return editFormFor(ctx, row);
   } catch (error) {
@@ -159,6 +167,7 @@ function dedupeKey(caller: Caller, input: SubmitInput): string {
         input.formKey,
         input.mode,
         input.contactId,
+        input.version,
         input.clientId,
         input.values,
       ]),
@@ -172,7 +181,10 @@ function dedupeKey(caller: Caller, input: SubmitInput): string {
  */
 export async function submitForm(ctx: CommandContext, caller: Caller, input: SubmitInput): Promise<View> {
   if (!ctx.policy.canEdit(caller)) return DENIED;
-  const reopen = async (errors: FormErrors, notice: string | null = null): Promise<FormView> => {
+  if (input.mode === "edit" && (input.contactId === null || input.version === null)) {
+    return { kind: "notice", level: "error", text: "This form lost track of its contact; open Edit again." };
+  }
+  const reopen = async (errors: FormErrors): Promise<FormView> => {
     const client = input.clientId === null ? null : await ctx.directory.client(input.clientId);
     return {
       kind: "form",
@@ -184,59 +196,92 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
       values: input.values,
       errors,
       locations: await locationChoices(ctx, input.clientId),
-      notice,
+      notice: await primaryNotice(ctx, input.clientId, input.contactId),
     };
   };
-
-  const checked = validateDraft(input.values, input.mode, ctx.region);
-  const errors: FormErrors = checked.ok ? {} : { ...checked.errors };
-  if (input.mode === "create" && input.clientId === null)
-    errors.client = "Choose the client this contact belongs to.";
-  if (input.mode === "edit" && (input.contactId === null || input.version === null)) {
-    return { kind: "notice", level: "error", text: "This form lost track of its contact; open Edit again." };
-  }
   try {
-    if (checked.ok && input.clientId !== null && checked.draft.locationId !== null) {
+    const checked = validateDraft(input.values, input.mode, ctx.region, await untouchedFields(ctx, input));
+    const errors: FormErrors = checked.ok ? {} : { ...checked.errors };
+    if (input.mode === "create" && input.clientId === null) {
+      errors.client = "Choose the client this contact belongs to.";
+    }
+    if (
+      input.mode === "create" &&
+      checked.ok &&
+      input.clientId !== null &&
+      checked.draft.locationId !== null
+    ) {
       const locations = await ctx.directory.locationsOf(input.clientId);
       if (!locations.some((l) => l.id === checked.draft.locationId)) {
         errors.locationId = "Location: choose one of this client's locations.";
       }
     }
     if (!checked.ok || Object.keys(errors).length > 0) return await reopen(errors);
+    return await saveOnce(ctx, caller, input, () => save(ctx, caller, input, checked.draft, reopen));
+  } catch (error) {
+    return failureNotice(error, ctx.logger, "saving the contact");
+  }
+}
 
-    const key = dedupeKey(caller, input);
-    const results = ctx.store.namespace("submissions");
-    const ttl = ctx.dedupeTtlMs ?? DEFAULT_DEDUPE_MS;
+/**
+ * The fields of an edit form that still hold what the form showed: they keep ITFlow's stored
+ * value and skip validation, so an odd stored value nobody touched never blocks a save.
+ */
+async function untouchedFields(ctx: CommandContext, input: SubmitInput): Promise<Partial<ContactDraft>> {
+  if (input.mode !== "edit" || input.contactId === null) return {};
+  const row =
+    (await ctx.directory.getCached(input.contactId)) ?? (await ctx.directory.getFresh(input.contactId));
+  if (!row) return {};
+  const shown = formValuesOf(row.contact, ctx);
+  const stored = draftOf(row.contact);
+  const keep: Partial<ContactDraft> = {};
+  const same = (a: unknown, b: unknown) =>
+    (a ?? "") === (b ?? "") || String(a ?? "").trim() === String(b ?? "").trim();
+  for (const spec of CONTACT_FIELDS) {
+    if (spec.key in input.values && same(input.values[spec.key], shown[spec.key])) {
+      (keep as Record<string, unknown>)[spec.key] = stored[spec.key];
+    }
+  }
+  return keep;
+}
+
+/**
+ * Runs `work` once per submission. The same submission arriving again (a Slack retry, a double
+ * click) gets the first one's answer, waiting briefly for it while the first is still running.
+ */
+async function saveOnce(
+  ctx: CommandContext,
+  caller: Caller,
+  input: SubmitInput,
+  work: () => Promise<View>,
+): Promise<View> {
+  const key = dedupeKey(caller, input);
+  const results = ctx.store.namespace("submissions");
+  const ttl = ctx.dedupeTtlMs ?? DEFAULT_DEDUPE_MS;
+  if (!(await ctx.store.claim(`submit:${key}`, ttl))) {
+    const earlier = await waitForResult(results, key);
+    if (earlier) return earlier;
+    // The first attempt failed and gave its claim back: this one may do the work.
     if (!(await ctx.store.claim(`submit:${key}`, ttl))) {
-      return (
-        (await waitForResult(results, key)) ?? {
-          kind: "notice",
-          level: "info",
-          text: "This form is already being saved; the result will show in a moment.",
-        }
-      );
+      return {
+        kind: "notice",
+        level: "info",
+        text: "This form is already being saved; the result will show in a moment.",
+      };
     }
-    let view: View;
-    try {
-      view = await save(ctx, caller, input, checked.draft, reopen);
-    } catch (error) {
-      // The work failed: let the user try the same submission again, unless ITFlow may have
-      // stored it anyway (a create that timed out), where a retry could make a second contact.
-      const unsure = error instanceof ItflowError && error.kind === "timeout" && input.mode === "create";
-      if (!unsure) await ctx.store.release(`submit:${key}`);
-      const notice = failureNotice(error, ctx.logger, "saving the contact");
-      view = unsure
-        ? {
-            ...notice,
-            text: `${notice.text} The contact may have been created anyway: search for it before trying again.`,
-          }
-        : notice;
-      if (!unsure) return view;
-    }
+  }
+  try {
+    const view = await work();
     await results.set(key, view, ttl);
     return view;
   } catch (error) {
-    return failureNotice(error, ctx.logger, "saving the contact");
+    // A create that timed out may have been stored by ITFlow all the same: keep the claim so a
+    // retry cannot make a second contact. Any other failure may simply be tried again.
+    const unsure = error instanceof ItflowError && error.kind === "timeout" && input.mode === "create";
+    const notice = failureNotice(error, ctx.logger, "saving the contact");
+    if (unsure) await results.set(key, notice, ttl);
+    else await ctx.store.release(`submit:${key}`);
+    return notice;
   }
 }
 
@@ -259,7 +304,7 @@ async function save(
   caller: Caller,
   input: SubmitInput,
   draft: ReturnType<typeof draftOf>,
-  reopen: (errors: FormErrors, notice?: string | null) => Promise<FormView>,
+  reopen: (errors: FormErrors) => Promise<FormView>,
 ): Promise<View> {
   const canEdit = ctx.policy.canEdit(caller);
   if (input.mode === "create") {
@@ -290,6 +335,14 @@ async function save(
         level: "notFound",
         text: `Contact #${input.contactId} no longer exists in ITFlow.`,
       };
+    case "badLocation":
+      return reopen({ locationId: "Location: choose one of this client's locations." });
+    case "duplicate": {
+      const c = outcome.existing.contact;
+      return reopen({
+        email: `${c.email} is already used by ${c.name} (#${c.id}) at ${outcome.existing.client.name}.`,
+      });
+    }
     case "conflict":
       return {
         kind: "notice",

@@ -11,6 +11,7 @@ import { ContactIndex, type IndexHit, type MatchKind } from "./contact-index.js"
 import { CONTACT_FIELDS, diffDrafts, type FieldChange } from "./fields.js";
 import { parsePhoneQuery, phoneKeys } from "./phone.js";
 import type { Query } from "./query.js";
+import { normalizeForSearch } from "./text.js";
 import type { Client, Contact, ContactDraft, Location } from "./types.js";
 
 /** What the directory needs from ITFlow; `ItflowClient` provides it. */
@@ -65,6 +66,8 @@ export type UpdateOutcome =
   | { kind: "updated"; row: ContactRow; changes: FieldChange[]; demoted: Contact | null }
   | { kind: "unchanged"; row: ContactRow }
   | { kind: "conflict"; row: ContactRow }
+  | { kind: "duplicate"; existing: ContactRow }
+  | { kind: "badLocation" }
   | { kind: "notFound" };
 
 /** The values a form edits, taken from a stored contact. */
@@ -215,11 +218,11 @@ export class ContactDirectory {
 
   /** Clients whose name contains `text` (case- and accent-insensitive), best first. */
   async searchClients(text: string): Promise<Client[]> {
-    const needle = text.trim().toLowerCase();
+    const needle = normalizeForSearch(text);
     const all = await this.clients();
     if (!needle) return all;
     const score = (c: Client) => {
-      const name = c.name.toLowerCase();
+      const name = normalizeForSearch(c.name);
       return name === needle ? 0 : name.startsWith(needle) ? 1 : name.includes(needle) ? 2 : 3;
     };
     return all
@@ -277,13 +280,27 @@ export class ContactDirectory {
     const snap = await this.current();
     const current = await this.options.itflow.getContact(id);
     const currentRow = current ? this.toRow(snap, current, "exact") : null;
-    if (!current || !currentRow) return { kind: "notFound" };
+    if (!current || !currentRow) {
+      const known = snap.index.get(id);
+      snap.index.remove(id);
+      if (known) await this.forget(known, null);
+      return { kind: "notFound" };
+    }
     if (versionOf(current) !== expectedVersion) {
       snap.index.upsert(current);
       return { kind: "conflict", row: currentRow };
     }
     const wanted = this.keepStoredNumbers(current, draft);
     if (diffDrafts(draftOf(current), wanted).length === 0) return { kind: "unchanged", row: currentRow };
+    // ITFlow checks neither of these on update, so the bot does.
+    if (wanted.locationId !== null && wanted.locationId !== current.locationId) {
+      const location = snap.locations.get(wanted.locationId);
+      if (!location || location.clientId !== current.clientId) return { kind: "badLocation" };
+    }
+    if (wanted.email && wanted.email.toLowerCase() !== current.email.toLowerCase()) {
+      const duplicate = await this.sameEmailInClient(current.clientId, wanted.email, id);
+      if (duplicate) return { kind: "duplicate", existing: duplicate };
+    }
     const demoted =
       wanted.primary && !current.primary ? await this.currentPrimary(current.clientId, id) : null;
     const { before, after } = await this.options.itflow.updateContact(id, wanted);
@@ -443,6 +460,11 @@ export class ContactDirectory {
     if (this.options.store.kind !== "memory") {
       await this.written.set(String(after.id), after, this.options.refreshMs * 2);
     }
+    await this.forget(after, before);
+  }
+
+  /** Drops every cached exact read that may hold an old copy of this contact. */
+  private async forget(after: Contact, before: Contact | null): Promise<void> {
     const keys = new Set<string>([`id:${after.id}`]);
     for (const c of [after, before]) {
       if (!c) continue;

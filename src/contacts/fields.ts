@@ -214,7 +214,13 @@ function asLocation(value: DraftInput["locationId"]): number | null | "invalid" 
  * form ITFlow stores them (phones as digits, extension digits only, trimmed text). Every error
  * names its field so the user knows exactly what to fix.
  */
-export function validateDraft(input: DraftInput, mode: FormMode, region: CountryCode): ValidationResult {
+export function validateDraft(
+  input: DraftInput,
+  mode: FormMode,
+  region: CountryCode,
+  /** Fields the user left as the form showed them: kept as stored, not re-validated. */
+  keep: Partial<ContactDraft> = {},
+): ValidationResult {
   const errors: FieldErrors = {};
   const draft: ContactDraft = {
     name: "",
@@ -233,6 +239,13 @@ export function validateDraft(input: DraftInput, mode: FormMode, region: Country
   };
   for (const spec of CONTACT_FIELDS) {
     const value = input[spec.key];
+    const kept = keep[spec.key];
+    if (kept !== undefined) {
+      // A stored value nobody touched (an intranet email, a short internal number, an archived
+      // location) must not block saving the fields that were changed.
+      (draft as unknown as Record<string, unknown>)[spec.key] = kept;
+      continue;
+    }
     if (spec.kind === "flag") {
       (draft[spec.key] as boolean) = value === true || value === "true" || value === "1" || value === 1;
       continue;

@@ -1,0 +1,337 @@
+// `find` through the real core against the fake ITFlow: what the technician sees (card, list,
+// notice) and what reached ITFlow to produce it.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { findAll, LIST_MAX } from "../../commands/find.js";
+import { buildContactRow, type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
+import {
+  Bot,
+  type BotOptions,
+  editSubmission,
+  expectNothingSecret,
+  expectView,
+  requestsTo,
+  rowOf,
+} from "./support/commands-harness.js";
+
+describe("findContacts", () => {
+  let fake: FakeItflow;
+  let bots: Bot[] = [];
+
+  const bot = (options: BotOptions = {}) => {
+    const b = new Bot(fake, options);
+    bots.push(b);
+    return b;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeItflow();
+  });
+  beforeEach(() => {
+    fake.reset();
+  });
+  afterEach(async () => {
+    for (const b of bots) expectNothingSecret(b.views, b.apiKey);
+    await Promise.all(bots.map((b) => b.close()));
+    bots = [];
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it("one match → a card with client, location, formatted phones, tel: URIs, flags and the ITFlow link", async () => {
+    const view = await bot().find("alice@acme.example");
+    expect(view).toEqual({
+      kind: "card",
+      canEdit: true,
+      contact: {
+        id: 1,
+        name: "Alice Anderson",
+        title: "CEO",
+        email: "alice@acme.example",
+        department: "",
+        phones: [
+          {
+            label: "Phone",
+            display: "(555) 123-4567",
+            digits: "5551234567",
+            extension: "101",
+            tel: "tel:+15551234567;ext=101",
+          },
+          {
+            label: "Mobile",
+            display: "(555) 987-6543",
+            digits: "5559876543",
+            extension: null,
+            tel: "tel:+15559876543",
+          },
+        ],
+        client: { id: 1, name: "Acme Corp" },
+        location: { id: 1, name: "Acme HQ" },
+        flags: { primary: true, important: true, billing: false, technical: false },
+        notes: "",
+        notesTruncated: false,
+        archived: false,
+        itflowUrl: `${fake.url}/agent/contact_details.php?client_id=1&contact_id=1`,
+        raw: { phone: "5551234567", mobile: "5559876543", extension: "101" },
+      },
+    });
+  });
+
+  it("shows numbers of other countries internationally, with their tel: URIs", async () => {
+    const card = expectView(await bot().find("+44 7700 900123"), "card");
+    expect(card.contact.name).toBe("Dave Davies");
+    expect(card.contact.location).toEqual({ id: 2, name: "Globex London" });
+    expect(card.contact.phones).toEqual([
+      {
+        label: "Phone",
+        display: "+44 20 7946 0018",
+        digits: "2079460018",
+        extension: null,
+        tel: "tel:+442079460018",
+      },
+      {
+        label: "Mobile",
+        display: "+44 7700 900123",
+        digits: "7700900123",
+        extension: null,
+        tel: "tel:+447700900123",
+      },
+    ]);
+  });
+
+  it("a number stored with its country code (15557654321) is shown nationally and found as typed", async () => {
+    const card = expectView(await bot().find("(555) 765-4321"), "card");
+    expect(card.contact.name).toBe("Carol O'Connor");
+    expect(card.contact.location).toBeNull();
+    expect(card.contact.phones).toEqual([
+      {
+        label: "Mobile",
+        display: "(555) 765-4321",
+        digits: "15557654321",
+        extension: null,
+        tel: "tel:+15557654321",
+      },
+    ]);
+    expect(card.contact.flags).toEqual({ primary: false, important: false, billing: true, technical: false });
+  });
+
+  it("several matches → a list of all of them with the total", async () => {
+    const view = await bot().find("4567");
+    const list = expectView(view, "list");
+    expect(list.query).toBe("4567");
+    expect(list.total).toBe(2);
+    expect(list.canEdit).toBe(true);
+    expect(list.items.map((i) => [i.id, i.name, i.client.name])).toEqual([
+      [1, "Alice Anderson", "Acme Corp"],
+      [2, "Bob Brown", "Acme Corp"],
+    ]);
+  });
+
+  it("the same email under two clients → both, each with its own client", async () => {
+    const list = expectView(await bot().find("shared@example.com"), "list");
+    expect(list.total).toBe(2);
+    expect(list.items.map((i) => [i.name, i.client.name])).toEqual([
+      ["Sam Shared (Acme)", "Acme Corp"],
+      ["Sam Shared (Initech)", "Initech & Partners"],
+    ]);
+  });
+
+  it(`more than ${LIST_MAX} matches → the first ${LIST_MAX} listed, the total says how many`, async () => {
+    for (let n = 1; n <= 12; n++) {
+      const nn = String(n).padStart(2, "0");
+      fake.state.contacts.push(
+        buildContactRow({
+          contact_id: String(100 + n),
+          contact_name: `Pat Tester ${nn}`,
+          contact_email: `pat${nn}@acme.example`,
+          contact_client_id: "1",
+        }),
+      );
+    }
+    const list = expectView(await bot().find("pat tester"), "list");
+    expect(list.total).toBe(12);
+    expect(list.items).toHaveLength(LIST_MAX);
+    expect(list.items.map((i) => i.name)).toEqual(
+      Array.from({ length: LIST_MAX }, (_, i) => `Pat Tester ${String(i + 1).padStart(2, "0")}`),
+    );
+  });
+
+  it("no match → notFound offering to create from the query, when the caller may edit", async () => {
+    const view = await bot().find("  nobody here  ");
+    expect(view).toEqual({
+      kind: "notice",
+      level: "notFound",
+      text: 'No contact matches "nobody here".',
+      createFrom: "nobody here",
+    });
+  });
+
+  it("no match → notFound without the create offer when EDIT_ALLOW leaves the caller out", async () => {
+    const b = bot({ allow: ["slack:UADMIN"] });
+    const view = await b.find("nobody");
+    expect(view).toEqual({ kind: "notice", level: "notFound", text: 'No contact matches "nobody".' });
+    expect(view).not.toHaveProperty("createFrom");
+    // Finding still works for them, it just offers no edit.
+    const card = expectView(await b.find("bob@acme.example"), "card");
+    expect(card.canEdit).toBe(false);
+  });
+
+  it("an empty query → a hint, without asking ITFlow anything", async () => {
+    const b = bot();
+    for (const query of ["", "   ", "\u200b"]) {
+      expect(await b.find(query)).toEqual({
+        kind: "notice",
+        level: "info",
+        text: "Type a name, email, phone number or #id to look up, e.g. `find (555) 123-4567`.",
+      });
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('an incomplete email ("alice@") → says so, without asking ITFlow anything', async () => {
+    const view = await bot().find("alice@");
+    expect(view).toEqual({
+      kind: "notice",
+      level: "error",
+      text: '"alice@" is not a complete email address.',
+    });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("archived contacts are hidden unless asked for", async () => {
+    const b = bot();
+    expect(await b.find("zed")).toEqual({
+      kind: "notice",
+      level: "notFound",
+      text: 'No contact matches "zed".',
+      createFrom: "zed",
+    });
+    expect(expectView(await b.find("zed@acme.example"), "notice").level).toBe("notFound");
+    const card = expectView(await b.find("zed", { includeArchived: true }), "card");
+    expect(card.contact.name).toBe("Zed Archived");
+    expect(card.contact.archived).toBe(true);
+  });
+
+  it("a key scoped to Acme never shows Dave (Globex), not even through ITFlow's mobile-number leak", async () => {
+    const b = bot({ apiKey: "KEY_SCOPED_CLIENT1" });
+    for (const query of ["7700900123", "+44 7700 900123", "dave", "dave@globex.example", "#4", "Globex"]) {
+      const view = await b.find(query);
+      expect(view, query).toEqual({
+        kind: "notice",
+        level: "notFound",
+        text: `No contact matches "${query}".`,
+        createFrom: query,
+      });
+    }
+    // ITFlow really did hand Dave over for his mobile number: the bot dropped him.
+    const phoneReads = requestsTo(fake, "contacts/read.php").filter(
+      (r) => r.query.contact_phone_or_mobile === "7700900123",
+    );
+    expect(phoneReads.length).toBeGreaterThanOrEqual(1);
+    // Nothing of his beyond what was typed: no name, title, location or number.
+    expect(JSON.stringify(b.views)).not.toMatch(/Dave Davies|Director|Globex London|2079460018/);
+    // What the key may see is still found.
+    expect(expectView(await b.find("shared@example.com"), "card").contact.name).toBe("Sam Shared (Acme)");
+  });
+
+  it("ITFlow not answering → a notice saying how long the bot waited", async () => {
+    const b = bot({ timeoutMs: 300, readRetries: 0 });
+    fake.hang(true);
+    const started = Date.now();
+    const view = await b.find("alice");
+    expect(view).toEqual({ kind: "notice", level: "error", text: "ITFlow did not answer within 300 ms." });
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it("ITFlow stopping to answer after the list was loaded → the same notice for an exact read", async () => {
+    const b = bot({ timeoutMs: 300, readRetries: 0 });
+    expectView(await b.find("alice"), "card");
+    fake.hang(true);
+    const view = await b.find("someone.new@acme.example");
+    expect(view).toEqual({ kind: "notice", level: "error", text: "ITFlow did not answer within 300 ms." });
+    // The index still answers what it holds while ITFlow hangs.
+    expect(expectView(await b.find("bob brown"), "card").contact.id).toBe(2);
+  });
+
+  it("an expired key (401) → a notice about the API key that never shows the key", async () => {
+    const b = bot({ apiKey: "KEY_EXPIRED" });
+    const view = await b.find("alice");
+    expect(view).toEqual({
+      kind: "notice",
+      level: "error",
+      text: "ITFlow rejected the API key: it is missing, wrong or expired. Check ITFLOW_API_KEY.",
+    });
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(fake.requests.every((r) => r.apiKey === "KEY_EXPIRED")).toBe(true);
+    expect(JSON.stringify(view)).not.toContain("KEY_EXPIRED");
+  });
+
+  it("an unknown key (401) → the same notice, and the key appears in no view", async () => {
+    const secret = "itflow-secret-7f3a9c1e5b2d";
+    const b = bot({ apiKey: secret });
+    const views = [await b.find("alice"), await b.find("alice@acme.example"), await b.find("#1")];
+    for (const view of views) {
+      expect(view).toEqual({
+        kind: "notice",
+        level: "error",
+        text: "ITFlow rejected the API key: it is missing, wrong or expired. Check ITFLOW_API_KEY.",
+      });
+    }
+    expect(fake.requests.some((r) => r.apiKey === secret)).toBe(true);
+    expect(JSON.stringify(views)).not.toContain(secret);
+  });
+
+  it("long notes are cut for the card, and say so", async () => {
+    const alice = rowOf(fake, 1)!;
+    alice.contact_notes = `${"n".repeat(600)}  `;
+    const card = expectView(await bot().find("alice anderson"), "card");
+    expect(card.contact.notesTruncated).toBe(true);
+    expect([...card.contact.notes]).toHaveLength(500);
+    expect(card.contact.notes).toBe(`${"n".repeat(499)}…`);
+  });
+});
+
+describe("contact_pin", () => {
+  let fake: FakeItflow;
+  let b: Bot;
+
+  beforeAll(async () => {
+    fake = await startFakeItflow();
+  });
+  beforeEach(() => {
+    fake.reset();
+    rowOf(fake, 1)!.contact_pin = "4321";
+    b = new Bot(fake);
+  });
+  afterEach(async () => {
+    await b.close();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  it("never reaches a view, a directory row, or an update sent back to ITFlow", async () => {
+    const card = await b.find("alice@acme.example");
+    const list = await b.find("4567"); // Alice and Bob
+    const byId = await b.find("#1");
+    const form = await b.editForm({ query: "alice anderson" });
+    const saved = await b.submit(editSubmission(form, { title: "Chief Executive" }));
+    expect(expectView(saved, "card").saved?.changes.map((c) => c.key)).toEqual(["title"]);
+    const rows = [
+      ...(await findAll(b.ctx, { query: "alice" })),
+      ...(await findAll(b.ctx, { query: "5551234567" })),
+    ];
+    expect(rows.map((r) => r.contact.id)).toEqual([1, 1, 2]);
+
+    const everything = JSON.stringify([card, list, byId, form, saved, rows]);
+    expect(everything).toContain("Alice Anderson");
+    expect(everything).not.toContain("4321");
+    expectNothingSecret([card, list, byId, form, saved, rows], b.apiKey);
+
+    // The update sent every form field but not the PIN, and ITFlow kept it.
+    const update = requestsTo(fake, "contacts/update.php");
+    expect(update).toHaveLength(1);
+    expect(JSON.stringify(update[0]?.body)).not.toContain("pin");
+    expect(rowOf(fake, 1)?.contact_pin).toBe("4321");
+  });
+});

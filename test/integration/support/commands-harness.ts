@@ -1,0 +1,206 @@
+// Shared wiring for the command-handler integration tests: the real core (ItflowClient,
+// ContactDirectory, MemoryStore) against the fake ITFlow, the command handlers called exactly as an
+// adapter would, and every view they return kept so a test file can check none of them leaks the
+// API key or a PIN. Nothing of ours is stubbed; the fake is the only stand-in.
+import { expect } from "vitest";
+import { type Caller, editPolicy } from "../../../commands/caller.js";
+import type { CommandContext } from "../../../commands/context.js";
+import { findContacts } from "../../../commands/find.js";
+import { openCreateForm, openEditForm, type SubmitInput, submitForm } from "../../../commands/forms.js";
+import type { FormValues, FormView, View } from "../../../commands/views.js";
+import { ContactDirectory } from "../../../src/contacts/directory.js";
+import { ItflowClient } from "../../../src/itflow/client.js";
+import { silentLogger } from "../../../src/log.js";
+import { MemoryStore } from "../../../src/store.js";
+import type { ContactRow, FakeItflow, RecordedRequest } from "../../fakes/itflow/index.js";
+
+/** A technician in Slack workspace T1; the default caller everywhere. */
+export const TECH: Caller = { platform: "slack", workspaceId: "T1", userId: "U1", roleIds: [] };
+
+export interface BotOptions {
+  apiKey?: string;
+  /** EDIT_ALLOW entries; empty (the default) lets everyone edit. */
+  allow?: string[];
+  timeoutMs?: number;
+  readRetries?: number;
+  dedupeTtlMs?: number;
+}
+
+/** The core and the command handlers, as one bot process would hold them. */
+export class Bot {
+  readonly ctx: CommandContext;
+  readonly itflow: ItflowClient;
+  readonly apiKey: string;
+  /** Every view any handler returned, in order. */
+  readonly views: View[] = [];
+
+  constructor(fake: FakeItflow, options: BotOptions = {}) {
+    this.apiKey = options.apiKey ?? "KEY_ADMIN";
+    this.itflow = new ItflowClient({
+      baseUrl: fake.url,
+      apiKey: this.apiKey,
+      timeoutMs: options.timeoutMs ?? 3000,
+      readRetries: options.readRetries ?? 0,
+      retryBaseDelayMs: 1,
+    });
+    const store = new MemoryStore();
+    const logger = silentLogger();
+    this.ctx = {
+      directory: new ContactDirectory({
+        itflow: this.itflow,
+        store,
+        region: "US",
+        refreshMs: 300_000,
+        cacheTtlMs: 60_000,
+        pageSize: 5,
+        logger,
+      }),
+      policy: editPolicy(options.allow ?? []),
+      store,
+      region: "US",
+      itflowUrl: fake.url,
+      logger,
+      ...(options.dedupeTtlMs === undefined ? {} : { dedupeTtlMs: options.dedupeTtlMs }),
+    };
+  }
+
+  private keep<V extends View>(view: V): V {
+    this.views.push(view);
+    return view;
+  }
+
+  async find(query: string, options: { caller?: Caller; includeArchived?: boolean } = {}): Promise<View> {
+    const input = options.includeArchived === undefined ? { query } : { query, includeArchived: true };
+    return this.keep(await findContacts(this.ctx, options.caller ?? TECH, input));
+  }
+
+  async openCreate(clientName?: string, caller: Caller = TECH): Promise<View> {
+    return this.keep(await openCreateForm(this.ctx, caller, clientName));
+  }
+
+  async openEdit(
+    target: { contactId: number; cached?: boolean } | { query: string },
+    caller: Caller = TECH,
+  ): Promise<View> {
+    return this.keep(await openEditForm(this.ctx, caller, target));
+  }
+
+  async submit(input: SubmitInput, caller: Caller = TECH): Promise<View> {
+    return this.keep(await submitForm(this.ctx, caller, input));
+  }
+
+  /** Opens the edit form for `query`, failing the test unless a form comes back. */
+  async editForm(target: { contactId: number; cached?: boolean } | { query: string }): Promise<FormView> {
+    return expectView(await this.openEdit(target), "form");
+  }
+
+  async close(): Promise<void> {
+    await this.itflow.close();
+  }
+}
+
+/** The view, narrowed to `kind`; the test fails with the whole view printed if it is another kind. */
+export function expectView<K extends View["kind"]>(view: View, kind: K): Extract<View, { kind: K }> {
+  if (view.kind !== kind) {
+    expect.fail(`expected a ${kind} view, got ${JSON.stringify(view, null, 2)}`);
+  }
+  return view as Extract<View, { kind: K }>;
+}
+
+/** What an adapter sends back for an edit form: its values with the user's changes applied. */
+export function editSubmission(
+  form: FormView,
+  changes: FormValues = {},
+  formKey = "view-edit-1",
+): SubmitInput {
+  return {
+    mode: "edit",
+    formKey,
+    contactId: form.contactId,
+    version: form.version,
+    clientId: form.client?.id ?? null,
+    values: { ...form.values, ...changes },
+  };
+}
+
+export function createSubmission(
+  clientId: number | null,
+  values: FormValues,
+  formKey = "view-create-1",
+): SubmitInput {
+  return { mode: "create", formKey, contactId: null, version: null, clientId, values };
+}
+
+/** The requests that reached one endpoint, e.g. "contacts/update.php". */
+export function requestsTo(fake: FakeItflow, endpoint: string): RecordedRequest[] {
+  return fake.requests.filter((r) => r.path === `/api/v1/${endpoint}`);
+}
+
+/** A contact row of the fake's database, by id. */
+export function rowOf(fake: FakeItflow, id: number): ContactRow | undefined {
+  return fake.state.contacts.find((r) => r.contact_id === String(id));
+}
+
+/** The row with every NULL read as "" (what ITFlow writes back for a text it was sent empty). */
+export function flattened(row: ContactRow | undefined): Record<string, string> {
+  if (!row) throw new Error("no such contact row");
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? ""]));
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/**
+ * Holds every request to the fake on arrival, so a test can let a sequential exchange through one
+ * request at a time and decide (with fake.failNext) how the next one is answered. fake.reset()
+ * releases anything still held.
+ */
+export class RequestGate {
+  private seen: number;
+
+  constructor(private readonly fake: FakeItflow) {
+    this.seen = fake.requests.length;
+    fake.hang(true);
+  }
+
+  /** Waits for the next request to arrive (it is held) and returns it. */
+  async arrival(): Promise<RecordedRequest> {
+    const index = this.seen;
+    await until(() => this.fake.requests.length > index, `request #${index + 1} to reach the fake`);
+    this.seen++;
+    return this.fake.requests[index]!;
+  }
+
+  /** Lets the held requests through; later ones are held again. */
+  pass(): void {
+    this.fake.hang(false);
+    this.fake.hang(true);
+  }
+
+  /** Lets everything through from now on. */
+  open(): void {
+    this.fake.hang(false);
+  }
+}
+
+function keysOf(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) keysOf(v, into);
+  else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k);
+      keysOf(v, into);
+    }
+  }
+  return into;
+}
+
+/** Fails the test if any view holds the API key, or a field named like an API key or a PIN. */
+export function expectNothingSecret(views: readonly unknown[], apiKey: string): void {
+  expect(JSON.stringify(views)).not.toContain(apiKey);
+  expect([...keysOf(views)].filter((k) => /pin|api_?key|secret|token/i.test(k))).toEqual([]);
+}
