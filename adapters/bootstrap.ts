@@ -4,6 +4,7 @@ import { editPolicy } from "../commands/caller.js";
 import type { CommandContext } from "../commands/context.js";
 import type { CoreConfig } from "../src/config.js";
 import { ContactDirectory } from "../src/contacts/directory.js";
+import { InFlight } from "../src/inflight.js";
 import { ItflowClient } from "../src/itflow/client.js";
 import { type Logger, registerSecret } from "../src/log.js";
 import { openStore } from "../src/store.js";
@@ -11,7 +12,8 @@ import { openStore } from "../src/store.js";
 export interface Core {
   ctx: CommandContext;
   itflow: ItflowClient;
-  close(): Promise<void>;
+  /** Waits (up to `graceMs`) for writes under way, then closes ITFlow and the store. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startCore(config: CoreConfig, logger: Logger): Promise<Core> {
@@ -32,7 +34,9 @@ export async function startCore(config: CoreConfig, logger: Logger): Promise<Cor
     pageSize: config.itflow.pageSize,
     logger,
   });
+  const writes = new InFlight();
   const ctx: CommandContext = {
+    writes,
     directory,
     policy: editPolicy(config.editAllow),
     store,
@@ -43,7 +47,10 @@ export async function startCore(config: CoreConfig, logger: Logger): Promise<Cor
   return {
     ctx,
     itflow,
-    async close() {
+    async close(graceMs = 10_000) {
+      if (!(await writes.drain(graceMs))) {
+        logger.warn({ pending: writes.size }, "shutting down with writes still under way");
+      }
       await Promise.allSettled([itflow.close(), store.close()]);
     },
   };

@@ -1,6 +1,7 @@
 // Everything a command handler needs, handed in by whoever starts the bot (CLI, Slack, Discord).
 import type { CountryCode } from "libphonenumber-js";
 import type { ContactDirectory } from "../src/contacts/directory.js";
+import type { InFlight } from "../src/inflight.js";
 import type { Logger } from "../src/log.js";
 import type { Store } from "../src/store.js";
 import type { AccessPolicy } from "./caller.js";
@@ -15,4 +16,6 @@ export interface CommandContext {
   logger: Logger;
   /** How long a form submission is remembered, so a retry or double click is answered, not redone. */
   dedupeTtlMs?: number;
+  /** Writes under way, which a graceful shutdown waits for. */
+  writes?: InFlight;
 }

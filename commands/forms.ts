@@ -271,7 +271,8 @@ async function saveOnce(
     }
   }
   try {
-    const view = await work();
+    const running = work();
+    const view = await (ctx.writes ? ctx.writes.track(running) : running);
     await results.set(key, view, ttl);
     return view;
   } catch (error) {
