@@ -224,8 +224,9 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
 }
 
 /**
- * The fields of an edit form that still hold what the form showed: they keep ITFlow's stored
- * value and skip validation, so an odd stored value nobody touched never blocks a save.
+ * The fields of an edit form that still hold what the form showed, or that it did not carry: they
+ * keep ITFlow's stored value and skip validation, so an odd stored value nobody touched never
+ * blocks a save and a field the form left out is never blanked.
  */
 async function untouchedFields(ctx: CommandContext, input: SubmitInput): Promise<Partial<ContactDraft>> {
   if (input.mode !== "edit" || input.contactId === null) return {};
@@ -238,7 +239,9 @@ async function untouchedFields(ctx: CommandContext, input: SubmitInput): Promise
   const same = (a: unknown, b: unknown) =>
     (a ?? "") === (b ?? "") || String(a ?? "").trim() === String(b ?? "").trim();
   for (const spec of CONTACT_FIELDS) {
-    if (spec.key in input.values && same(input.values[spec.key], shown[spec.key])) {
+    // A field the form did not carry at all (a step of a multi-step form, notes too long for a
+    // chat form) is not a request to blank it.
+    if (!(spec.key in input.values) || same(input.values[spec.key], shown[spec.key])) {
       (keep as Record<string, unknown>)[spec.key] = stored[spec.key];
     }
   }

@@ -78,6 +78,8 @@ export class ContactIndex {
   private readonly byId = new Map<number, Contact>();
   private readonly byEmail = new Map<string, number[]>();
   private readonly byPhoneKey = new Map<string, number[]>();
+  /** Each contact's name as search compares it, computed once, not per query. */
+  private readonly searchNames = new Map<number, string>();
   private names: Haystack = buildHaystack([]);
   private digits: Haystack = buildHaystack([]);
   /** Contacts added or changed since the haystacks were built; searched one by one. */
@@ -94,7 +96,7 @@ export class ContactIndex {
     const digitEntries: Array<[number, string]> = [];
     for (const contact of contacts) {
       this.addToMaps(contact);
-      nameEntries.push([contact.id, normalizeForSearch(contact.name)]);
+      nameEntries.push([contact.id, this.searchNames.get(contact.id) ?? ""]);
       const numbers = [contact.phone, contact.mobile].filter(Boolean).join(SEP);
       if (numbers) digitEntries.push([contact.id, numbers]);
     }
@@ -125,6 +127,7 @@ export class ContactIndex {
     const old = this.byId.get(id);
     if (!old) return;
     this.byId.delete(id);
+    this.searchNames.delete(id);
     const drop = (map: Map<string, number[]>, key: string) => {
       const list = map.get(key);
       if (!list) return;
@@ -154,7 +157,7 @@ export class ContactIndex {
   }
 
   /** Contacts whose phone or mobile digits contain `digits` (3+ digits typed, e.g. "4567"). */
-  byPartialDigits(digits: string, limit = 200): IndexHit[] {
+  byPartialDigits(digits: string, limit = 1000): IndexHit[] {
     const ids = searchHaystack(this.digits, digits, limit);
     for (const id of this.recent) {
       const c = this.byId.get(id);
@@ -170,30 +173,36 @@ export class ContactIndex {
 
   /**
    * Case- and accent-insensitive name search: every word typed must appear in the name; names
-   * that start with the query rank above names that merely contain it.
+   * that start with the query rank above names that merely contain it. All matches are ranked
+   * before `limit` applies, so a common surname never hides the best match.
    */
-  byName(query: string, limit = 200): IndexHit[] {
+  byName(query: string, limit = 1000): IndexHit[] {
     const normalized = normalizeForSearch(query);
     const words = normalized.split(" ").filter(Boolean);
     if (words.length === 0) return [];
     // The longest word narrows the candidates most; the others are checked per candidate.
     const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
-    const ids = searchHaystack(this.names, longest, limit * 4);
+    const ids = searchHaystack(this.names, longest, Number.MAX_SAFE_INTEGER);
     for (const id of this.recent) ids.add(id);
     const hits: IndexHit[] = [];
-    for (const contact of this.resolve([...ids])) {
-      const name = normalizeForSearch(contact.name);
-      if (!words.every((w) => name.includes(w))) continue;
+    for (const id of ids) {
+      const name = this.searchNames.get(id);
+      const contact = this.byId.get(id);
+      if (name === undefined || !contact || !words.every((w) => name.includes(w))) continue;
       const rank =
         name === normalized ? 10 : name.startsWith(normalized) ? 11 : wordStarts(name, words) ? 12 : 13;
       hits.push({ contact, match: "name", rank });
-      if (hits.length >= limit) break;
+    }
+    if (hits.length > limit) {
+      hits.sort((a, b) => a.rank - b.rank);
+      hits.length = limit;
     }
     return hits;
   }
 
   private addToMaps(contact: Contact): void {
     this.byId.set(contact.id, contact);
+    this.searchNames.set(contact.id, normalizeForSearch(contact.name));
     if (contact.email) push(this.byEmail, contact.email.toLowerCase(), contact.id);
     for (const key of this.keysOf(contact)) push(this.byPhoneKey, key, contact.id);
   }

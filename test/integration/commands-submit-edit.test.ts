@@ -149,6 +149,30 @@ describe("submitForm: edit", () => {
     expect(rowOf(fake, 7)).toMatchObject({ contact_phone: "4567", contact_title: "Operations Manager" });
   });
 
+  it("fields a form did not carry (a step of a two-step form, over-long notes) keep their stored values", async () => {
+    const longNotes = "n".repeat(5000); // longer than any chat form holds
+    rowOf(fake, 1)!.contact_notes = longNotes;
+    const b = bot();
+    const form = await b.editForm({ contactId: 1 });
+    const submission = editSubmission(form, { title: "Chief Executive" });
+    submission.values = { name: form.values.name ?? "", title: "Chief Executive" };
+    const view = await b.submit(submission);
+    expect(expectView(view, "card").saved?.changes).toEqual([
+      { key: "title", label: "Title", before: "CEO", after: "Chief Executive" },
+    ]);
+    expect(rowOf(fake, 1)).toMatchObject({
+      contact_title: "Chief Executive",
+      contact_notes: longNotes,
+      contact_email: "alice@acme.example",
+      contact_phone: "5551234567",
+      contact_extension: "101",
+      contact_mobile: "5559876543",
+      contact_primary: "1",
+      contact_important: "1",
+      contact_location_id: "1",
+    });
+  });
+
   it("an intranet email ITFlow holds (heidi@initech) does not block saving another field", async () => {
     rowOf(fake, 7)!.contact_email = "heidi@initech"; // accepted by ITFlow's web form (type=email)
     const b = bot();
