@@ -1,22 +1,128 @@
-// `npm start`: starts every chat platform whose variables are set. With none set there is nothing
-// to run, so it says how to configure one and exits 2.
+// `npm start`: starts every chat platform whose variables are set, plus the optional health
+// endpoint, and shuts down cleanly on SIGTERM/SIGINT (writes under way are finished first). With no
+// platform configured there is nothing to run: it says how to configure one and exits 2.
+import type http from "node:http";
 import { ConfigError, loadCoreConfig } from "../src/config.js";
-import { createLogger } from "../src/log.js";
+import { createLogger, type Logger } from "../src/log.js";
+import { type Core, startCore } from "./bootstrap.js";
+import { startDiscord } from "./discord/client.js";
+import { discordConfigured, loadDiscordConfig } from "./discord/config.js";
+import { healthReporter, startHealthServer } from "./health.js";
+import { loadSlackConfig, slackConfigured, startSlack } from "./slack/index.js";
 
 const NOTHING_CONFIGURED = `No chat platform is configured, so there is nothing to start.
-  Slack:   set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP).
+  Slack:   set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode, no public URL needed),
+           or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode on SLACK_PORT).
   Discord: set DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_IDS.
 See README.md and .env.example.`;
 
+interface Running {
+  name: string;
+  connected(): boolean;
+  stop(): Promise<void>;
+}
+
+function healthPort(env: NodeJS.ProcessEnv): number | null {
+  const raw = env.HEALTH_PORT?.trim();
+  if (!raw) return null;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ConfigError([
+      "HEALTH_PORT must be a port number — where GET /health answers (unset = no health endpoint)",
+    ]);
+  }
+  return port;
+}
+
+/** Every configuration problem at once, before anything connects anywhere. */
+function checkConfiguration(env: NodeJS.ProcessEnv): void {
+  const problems: string[] = [];
+  const collect = (load: () => unknown) => {
+    try {
+      load();
+    } catch (error) {
+      if (error instanceof ConfigError) problems.push(...error.problems);
+      else throw error;
+    }
+  };
+  collect(() => loadCoreConfig(env));
+  if (slackConfigured(env)) collect(() => loadSlackConfig(env));
+  if (discordConfigured(env)) collect(() => loadDiscordConfig(env));
+  collect(() => healthPort(env));
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+async function startPlatforms(core: Core, env: NodeJS.ProcessEnv, logger: Logger): Promise<Running[]> {
+  const running: Running[] = [];
+  try {
+    if (slackConfigured(env)) {
+      const slack = await startSlack(core, env, logger);
+      running.push({ name: "slack", connected: () => slack.connected(), stop: () => slack.stop() });
+      logger.info({ mode: slack.mode, port: slack.port, workspaces: slack.workspaces }, "Slack connected");
+    }
+    if (discordConfigured(env)) {
+      const discord = await startDiscord(core, env, logger);
+      running.push({
+        name: "discord",
+        connected: () => discord.client.isReady(),
+        stop: () => discord.stop(),
+      });
+      logger.info({ guilds: discord.config.guildIds }, "Discord connected");
+    }
+  } catch (error) {
+    await Promise.allSettled(running.map((r) => r.stop()));
+    throw error;
+  }
+  return running;
+}
+
 export async function serve(env: NodeJS.ProcessEnv): Promise<number> {
-  const slack = Boolean(env.SLACK_BOT_TOKEN?.trim());
-  const discord = Boolean(env.DISCORD_TOKEN?.trim());
-  if (!slack && !discord) {
+  if (!slackConfigured(env) && !discordConfigured(env)) {
     process.stderr.write(`${NOTHING_CONFIGURED}\n`);
     return 2;
   }
+  checkConfiguration(env);
   const config = loadCoreConfig(env);
   const logger = createLogger({ level: config.logLevel });
-  logger.error("chat adapters are not built yet");
-  throw new ConfigError(["the Slack and Discord adapters are not available in this version"]);
+  const core = await startCore(config, logger);
+  // The first list load can fail (ITFlow down at start-up): the bot still starts, tells users
+  // ITFlow is unreachable, and loads the list on the next lookup or refresh.
+  await core.ctx.directory.warm().catch((error: unknown) => {
+    logger.error({ err: error }, "could not load the contact list at start-up; will retry");
+  });
+  const stopRefresh = core.ctx.directory.autoRefresh();
+  let running: Running[];
+  try {
+    running = await startPlatforms(core, env, logger);
+  } catch (error) {
+    stopRefresh();
+    await core.close(0);
+    throw error;
+  }
+  let health: http.Server | null = null;
+  const port = healthPort(env);
+  if (port !== null) {
+    const report = healthReporter({
+      itflow: core.itflow,
+      store: core.ctx.store,
+      directory: core.ctx.directory,
+      adapters: Object.fromEntries(running.map((r) => [r.name, r.connected])),
+      logger,
+    });
+    health = await startHealthServer(port, env.HEALTH_HOST?.trim() || "127.0.0.1", report);
+    logger.info({ port }, "health endpoint at GET /health");
+  }
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+  });
+  logger.info({ signal }, "shutting down: no new requests, finishing writes under way");
+  stopRefresh();
+  // Stop taking new events first, then let saves that already started reach ITFlow.
+  await Promise.allSettled(running.map((r) => r.stop()));
+  await core.close(10_000);
+  await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
+  logger.info("stopped");
+  return 0;
 }

@@ -18,6 +18,8 @@ const USAGE = `Usage:
       Check that ITFlow is reachable and the API key works.
   itflow-contact serve
       Start the chat bot (Slack and/or Discord, whichever is configured).
+  itflow-contact register [--global]
+      Put the Discord slash commands on the DISCORD_GUILD_IDS servers (or globally); safe to repeat.
   itflow-contact help
 
 Configuration comes from the environment or a .env file in the current folder (see .env.example).`;
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       "include-archived": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      global: { type: "boolean", default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -39,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
   }
-  if (command !== "find" && command !== "check" && command !== "serve") {
+  if (!["find", "check", "serve", "register"].includes(command)) {
     process.stderr.write(`Unknown command "${plain(command)}".\n\n${USAGE}\n`);
     return 2;
   }
@@ -48,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === "serve") {
     const { serve } = await import("../serve.js");
     return serve(process.env);
+  }
+  if (command === "register") {
+    const { runRegister } = await import("../discord/main.js");
+    return runRegister(process.env, values.global);
   }
 
   const config = loadCoreConfig(process.env);
