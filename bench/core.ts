@@ -1,0 +1,75 @@
+// The bot's core as the bench builds it: the real ItflowClient and ContactDirectory with the bot's
+// default settings. Kept apart from env.ts so the memory child process loads no fake ITFlow code.
+import { ContactDirectory, type ItflowApi } from "../src/contacts/directory.js";
+import type { ContactDraft } from "../src/contacts/types.js";
+import { ItflowClient } from "../src/itflow/client.js";
+import { silentLogger } from "../src/log.js";
+import { MemoryStore } from "../src/store.js";
+import { BENCH } from "./config.js";
+
+export function makeClient(url: string): ItflowClient {
+  return new ItflowClient({
+    baseUrl: url,
+    apiKey: BENCH.apiKey,
+    timeoutMs: BENCH.timeoutMs,
+    logger: silentLogger(),
+  });
+}
+
+export function makeDirectory(itflow: ItflowApi, now?: () => number): ContactDirectory {
+  return new ContactDirectory({
+    ...(now ? { now } : {}),
+    itflow,
+    store: new MemoryStore(),
+    region: BENCH.region,
+    refreshMs: BENCH.refreshMs,
+    cacheTtlMs: BENCH.cacheTtlMs,
+    pageSize: BENCH.pageSize,
+    logger: silentLogger(),
+  });
+}
+
+/**
+ * The real client behind the directory, with a stopwatch: `spentMs` adds up the time spent inside
+ * ITFlow calls, so "a find's own time minus the ITFlow read it made" is the directory's overhead
+ * on that very call — free of the fake's call-to-call variance.
+ */
+export class TimedItflow implements ItflowApi {
+  spentMs = 0;
+
+  constructor(private readonly inner: ItflowApi) {}
+
+  private async time<R>(call: () => Promise<R>): Promise<R> {
+    const started = performance.now();
+    try {
+      return await call();
+    } finally {
+      this.spentMs += performance.now() - started;
+    }
+  }
+
+  getContact(id: number) {
+    return this.time(() => this.inner.getContact(id));
+  }
+  findContactsByEmail(email: string) {
+    return this.time(() => this.inner.findContactsByEmail(email));
+  }
+  findContactsByPhone(digits: string) {
+    return this.time(() => this.inner.findContactsByPhone(digits));
+  }
+  listAllContacts(pageSize: number) {
+    return this.time(() => this.inner.listAllContacts(pageSize));
+  }
+  listAllClients(pageSize: number) {
+    return this.time(() => this.inner.listAllClients(pageSize));
+  }
+  listAllLocations(pageSize: number) {
+    return this.time(() => this.inner.listAllLocations(pageSize));
+  }
+  createContact(clientId: number, draft: ContactDraft) {
+    return this.time(() => this.inner.createContact(clientId, draft));
+  }
+  updateContact(contactId: number, draft: ContactDraft) {
+    return this.time(() => this.inner.updateContact(contactId, draft));
+  }
+}
