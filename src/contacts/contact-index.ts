@@ -8,6 +8,10 @@ import { normalizeForSearch } from "./text.js";
 import type { Contact } from "./types.js";
 
 const SEP = "\u0001";
+/** Name matches returned at most: a list shows ten; more means "refine the query". */
+const NAME_RESULTS = 200;
+/** Occurrences of a common word examined at most, so "jo" costs no more than "josephine". */
+const NAME_SCAN = 1000;
 
 export type MatchKind = "exact" | "number" | "partial" | "name";
 
@@ -51,14 +55,24 @@ function entryAt(hay: Haystack, position: number): number {
   return lo;
 }
 
-function searchHaystack(hay: Haystack, needle: string, limit: number): Set<number> {
-  const found = new Set<number>();
+/**
+ * Ids of the entries containing `needle`, at most `limit`, in index order. `shift` is how many
+ * leading characters of the needle lie before the entry (1 for a needle that starts with SEP).
+ */
+function searchHaystack(
+  hay: Haystack,
+  needle: string,
+  limit: number,
+  found = new Set<number>(),
+  shift = 0,
+): Set<number> {
   if (needle === "" || hay.ids.length === 0) return found;
   let from = 0;
-  while (found.size < limit) {
+  const start = found.size;
+  while (found.size - start < limit) {
     const at = hay.text.indexOf(needle, from);
     if (at < 0) break;
-    const entry = entryAt(hay, at);
+    const entry = entryAt(hay, at + shift);
     found.add(hay.ids[entry] ?? -1);
     // Skip to the next entry: one hit per contact is enough.
     const next = hay.starts[entry + 1];
@@ -80,6 +94,13 @@ export class ContactIndex {
   private readonly byPhoneKey = new Map<string, number[]>();
   /** Each contact's name as search compares it, computed once, not per query. */
   private readonly searchNames = new Map<number, string>();
+  /** Every three-character run of a name → the contacts whose name holds it. */
+  private readonly trigrams = new Map<string, number[]>();
+  /** The same for the digits of every phone and mobile number. */
+  private readonly digitTrigrams = new Map<string, number[]>();
+  /** Search names in sorted order (with their ids), for names that start with the query. */
+  private sortedNames: string[] = [];
+  private sortedIds = new Int32Array(0);
   private names: Haystack = buildHaystack([]);
   private digits: Haystack = buildHaystack([]);
   /** Contacts added or changed since the haystacks were built; searched one by one. */
@@ -101,6 +122,15 @@ export class ContactIndex {
       if (numbers) digitEntries.push([contact.id, numbers]);
     }
     this.names = buildHaystack(nameEntries);
+    for (const [id, name] of nameEntries) {
+      for (const gram of trigramsOf(name)) push(this.trigrams, gram, id);
+    }
+    for (const [id, numbers] of digitEntries) {
+      for (const gram of trigramsOf(numbers)) push(this.digitTrigrams, gram, id);
+    }
+    nameEntries.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+    this.sortedNames = nameEntries.map(([, name]) => name);
+    this.sortedIds = Int32Array.from(nameEntries, ([id]) => id);
     this.digits = buildHaystack(digitEntries);
   }
 
@@ -157,47 +187,102 @@ export class ContactIndex {
   }
 
   /** Contacts whose phone or mobile digits contain `digits` (3+ digits typed, e.g. "4567"). */
-  byPartialDigits(digits: string, limit = 1000): IndexHit[] {
-    const ids = searchHaystack(this.digits, digits, limit);
-    for (const id of this.recent) {
-      const c = this.byId.get(id);
-      if (c && (c.phone.includes(digits) || c.mobile.includes(digits))) ids.add(id);
+  byPartialDigits(digits: string, limit = NAME_RESULTS): IndexHit[] {
+    let rarest: Iterable<number> | null = null;
+    let size = Number.POSITIVE_INFINITY;
+    for (const gram of trigramsOf(digits)) {
+      const list = this.digitTrigrams.get(gram) ?? [];
+      if (list.length < size) [rarest, size] = [list, list.length];
     }
-    return this.resolve([...ids])
-      .filter((c) => c.phone.includes(digits) || c.mobile.includes(digits))
-      .map((contact) => {
-        const suffix = contact.phone.endsWith(digits) || contact.mobile.endsWith(digits);
-        return { contact, match: "partial", rank: suffix ? 2 : 3 };
-      });
+    const candidates = rarest ?? searchHaystack(this.digits, digits, Math.max(limit, NAME_SCAN));
+    // Numbers ending in the digits (the last four of a number read out on the phone) rank first.
+    const ending: IndexHit[] = [];
+    const inside: IndexHit[] = [];
+    const seen = new Set<number>();
+    const consider = (id: number) => {
+      if (seen.has(id) || ending.length >= limit) return;
+      seen.add(id);
+      const contact = this.byId.get(id);
+      if (!contact || !(contact.phone.includes(digits) || contact.mobile.includes(digits))) return;
+      if (contact.phone.endsWith(digits) || contact.mobile.endsWith(digits)) {
+        ending.push({ contact, match: "partial", rank: 2 });
+      } else inside.push({ contact, match: "partial", rank: 3 });
+    };
+    for (const id of this.recent) consider(id);
+    for (const id of candidates) consider(id);
+    return [...ending, ...inside].slice(0, limit);
   }
 
   /**
-   * Case- and accent-insensitive name search: every word typed must appear in the name; names
-   * that start with the query rank above names that merely contain it. All matches are ranked
-   * before `limit` applies, so a common surname never hides the best match.
+   * Case- and accent-insensitive name search: every word typed must appear in the name. Names that
+   * start with the query are looked up on their own, so they are always among the results and rank
+   * first; for very common words the remaining matches stop after a bounded scan.
    */
-  byName(query: string, limit = 1000): IndexHit[] {
+  byName(query: string, limit = NAME_RESULTS): IndexHit[] {
     const normalized = normalizeForSearch(query);
     const words = normalized.split(" ").filter(Boolean);
     if (words.length === 0) return [];
-    // The longest word narrows the candidates most; the others are checked per candidate.
-    const longest = words.reduce((a, b) => (b.length > a.length ? b : a));
-    const ids = searchHaystack(this.names, longest, Number.MAX_SAFE_INTEGER);
-    for (const id of this.recent) ids.add(id);
-    const hits: IndexHit[] = [];
-    for (const id of ids) {
+    // Ranks: 0 exact name, 1 name starts with the query, 2 every word starts a word, 3 anywhere.
+    const buckets: number[][] = [[], [], [], []];
+    const seen = new Set<number>();
+    const consider = (id: number) => {
+      if (seen.has(id)) return;
+      seen.add(id);
       const name = this.searchNames.get(id);
-      const contact = this.byId.get(id);
-      if (name === undefined || !contact || !words.every((w) => name.includes(w))) continue;
+      if (name === undefined || !words.every((w) => name.includes(w))) return;
       const rank =
-        name === normalized ? 10 : name.startsWith(normalized) ? 11 : wordStarts(name, words) ? 12 : 13;
-      hits.push({ contact, match: "name", rank });
+        name === normalized ? 0 : name.startsWith(normalized) ? 1 : wordStarts(name, words) ? 2 : 3;
+      buckets[rank]?.push(id);
+    };
+    // Names starting with the query come from the sorted list, so they are never missed...
+    for (let i = this.lowerBound(normalized); i < this.sortedNames.length; i++) {
+      if (!this.sortedNames[i]?.startsWith(normalized) || (buckets[1]?.length ?? 0) >= limit) break;
+      consider(this.sortedIds[i] ?? -1);
     }
-    if (hits.length > limit) {
-      hits.sort((a, b) => a.rank - b.rank);
-      hits.length = limit;
+    for (const id of this.recent) consider(id);
+    // ...and the rest stops once enough good matches are in: "smith" must not cost 2,500 checks.
+    for (const id of this.nameCandidates(normalized, words, limit)) {
+      if ((buckets[0]?.length ?? 0) + (buckets[1]?.length ?? 0) + (buckets[2]?.length ?? 0) >= limit) break;
+      consider(id);
     }
+    const hits: IndexHit[] = [];
+    buckets.forEach((bucket, rank) => {
+      for (const id of bucket) {
+        if (hits.length >= limit) return;
+        const contact = this.byId.get(id);
+        if (contact) hits.push({ contact, match: "name", rank: 10 + rank });
+      }
+    });
     return hits;
+  }
+
+  /** The first position in the sorted names not below `text`. */
+  private lowerBound(text: string): number {
+    let lo = 0;
+    let hi = this.sortedNames.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.sortedNames[mid] ?? "") < text) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Contacts that may match: those holding the query's rarest trigram (every match holds all of
+   * them), or, for words too short to have one, a bounded scan of the names.
+   */
+  private nameCandidates(normalized: string, words: string[], limit: number): Iterable<number> {
+    let rarest: number[] | null = null;
+    for (const word of words) {
+      for (const gram of trigramsOf(word)) {
+        const list = this.trigrams.get(gram) ?? [];
+        if (!rarest || list.length < rarest.length) rarest = list;
+      }
+    }
+    if (rarest) return rarest;
+    const longest = words.reduce((a, b) => (b.length > a.length ? b : a), normalized.slice(0, 0));
+    return searchHaystack(this.names, longest, Math.max(limit, NAME_SCAN));
   }
 
   private addToMaps(contact: Contact): void {
@@ -224,7 +309,13 @@ export class ContactIndex {
   }
 }
 
+function trigramsOf(text: string): Set<string> {
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= text.length; i++) grams.add(text.slice(i, i + 3));
+  return grams;
+}
+
+/** Every word typed begins a word of the name ("jo sm" for "John Smith"); allocates nothing. */
 function wordStarts(name: string, words: string[]): boolean {
-  const parts = name.split(" ");
-  return words.every((w) => parts.some((p) => p.startsWith(w)));
+  return words.every((w) => name.startsWith(w) || name.includes(` ${w}`));
 }

@@ -70,6 +70,12 @@ export type UpdateOutcome =
   | { kind: "badLocation" }
   | { kind: "notFound" };
 
+// Plain code-unit order: localeCompare is ~20 times slower and a list of hundreds of names is
+// sorted on every search.
+function byName(a: Contact, b: Contact): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id;
+}
+
 /** The values a form edits, taken from a stored contact. */
 export function draftOf(contact: Contact): ContactDraft {
   const draft = {} as Record<string, unknown>;
@@ -177,10 +183,7 @@ export class ContactDirectory {
       const row = this.toRow(snap, hit.contact, hit.match);
       if (row) rows.push({ ...row, rank: hit.rank });
     }
-    rows.sort(
-      (a, b) =>
-        a.rank - b.rank || a.contact.name.localeCompare(b.contact.name) || a.contact.id - b.contact.id,
-    );
+    rows.sort((a, b) => a.rank - b.rank || byName(a.contact, b.contact));
     return rows.map(({ rank: _rank, ...row }) => row);
   }
 
