@@ -20,18 +20,37 @@ export interface Store {
   close(): Promise<void>;
 }
 
+// keyv stores each value as JSON ending in its expiry time; reading just that tail is enough to
+// drop expired entries without parsing whole values.
+const EXPIRES = /"expires":(\d+)\}$/;
+
 export class MemoryStore implements Store {
   readonly kind = "memory";
-  private readonly spaces = new Map<string, Keyv>();
+  private readonly spaces = new Map<string, { keyv: Keyv; data: Map<string, unknown> }>();
   private readonly claims = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  /** `sweepMs`: how often expired entries are dropped (keyv alone drops them only when read). */
+  constructor(sweepMs = 60_000) {
+    this.sweeper = setInterval(() => this.sweep(Date.now()), sweepMs);
+    this.sweeper.unref();
+  }
 
   namespace(name: string): Keyv {
     let space = this.spaces.get(name);
     if (!space) {
-      space = new Keyv({ namespace: name });
+      const data = new Map<string, unknown>();
+      space = { keyv: new Keyv({ store: data, namespace: name }), data };
       this.spaces.set(name, space);
     }
-    return space;
+    return space.keyv;
+  }
+
+  /** How many entries the store holds (expired ones not yet swept included). */
+  get size(): number {
+    let n = this.claims.size;
+    for (const { data } of this.spaces.values()) n += data.size;
+    return n;
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
@@ -39,7 +58,6 @@ export class MemoryStore implements Store {
     const until = this.claims.get(key);
     if (until !== undefined && until > now) return false;
     this.claims.set(key, now + ttlMs);
-    if (this.claims.size > 10_000) this.sweepClaims(now);
     return true;
   }
 
@@ -52,12 +70,20 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     this.spaces.clear();
     this.claims.clear();
   }
 
-  private sweepClaims(now: number): void {
+  /** Drops every expired entry and claim. */
+  sweep(now: number): void {
     for (const [key, until] of this.claims) if (until <= now) this.claims.delete(key);
+    for (const { data } of this.spaces.values()) {
+      for (const [key, raw] of data) {
+        const expires = typeof raw === "string" ? EXPIRES.exec(raw)?.[1] : undefined;
+        if (expires !== undefined && Number(expires) <= now) data.delete(key);
+      }
+    }
   }
 }
 

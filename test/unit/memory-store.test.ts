@@ -1,0 +1,29 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryStore } from "../../src/store.js";
+
+describe("MemoryStore", () => {
+  const store = new MemoryStore(60_000);
+  afterEach(() => store.close());
+
+  it("claims once until the claim expires or is released", async () => {
+    expect(await store.claim("k", 50)).toBe(true);
+    expect(await store.claim("k", 50)).toBe(false);
+    await store.release("k");
+    expect(await store.claim("k", 20)).toBe(true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await store.claim("k", 20)).toBe(true);
+  });
+
+  it("keeps namespaces apart and sweeps expired entries that nobody reads again", async () => {
+    const forms = store.namespace("forms");
+    await forms.set("a", { step: 1 }, 20);
+    await forms.set("b", { step: 2 }, 60_000);
+    await store.namespace("lookup").set("a", [1], 60_000);
+    expect(await store.namespace("lookup").get("a")).toEqual([1]);
+    expect(store.size).toBe(3);
+    await new Promise((r) => setTimeout(r, 30));
+    store.sweep(Date.now());
+    expect(store.size).toBe(2);
+    expect(await forms.get("b")).toEqual({ step: 2 });
+  });
+});
