@@ -7,6 +7,20 @@ import type { ContactSummary, PhoneView } from "./views.js";
 /** Cards show the start of the notes; the rest is one click away in ITFlow. */
 export const CARD_NOTES_MAX = 500;
 
+const FLAG_NAMES = {
+  primary: "Primary",
+  important: "Important",
+  billing: "Billing",
+  technical: "Technical",
+} as const;
+
+/** The names of the flags a contact has set, in a fixed order, for every renderer. */
+export function flagNames(flags: ContactSummary["flags"]): string[] {
+  return (Object.keys(FLAG_NAMES) as Array<keyof typeof FLAG_NAMES>)
+    .filter((f) => flags[f])
+    .map((f) => FLAG_NAMES[f]);
+}
+
 export function contactUrl(itflowUrl: string, clientId: number, contactId: number): string {
   return `${itflowUrl}/agent/contact_details.php?client_id=${clientId}&contact_id=${contactId}`;
 }

@@ -42,6 +42,14 @@ const httpUrl = z
   .pipe(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// address" }))
   .transform((u) => u.replace(/\/+$/, ""));
 
+/** Splits a comma- or space-separated list variable into its entries. */
+export function listOf(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 const policyEntry = z
   .string()
   .regex(
@@ -71,16 +79,7 @@ export const coreEnvSchema = z.object({
     .optional()
     .transform((v) => (v?.trim() ? v.trim() : "memory://"))
     .refine((v) => /^(memory:\/\/|rediss?:\/\/)/.test(v), "must be memory:// or a redis:// URL"),
-  EDIT_ALLOW: z
-    .string()
-    .optional()
-    .transform((v) =>
-      (v ?? "")
-        .split(/[\s,]+/)
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(policyEntry)),
+  EDIT_ALLOW: z.string().optional().transform(listOf).pipe(z.array(policyEntry)),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .optional()

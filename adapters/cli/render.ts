@@ -1,5 +1,6 @@
 // Terminal output: readable text for people, and the stable JSON shape for scripts.
 
+import { flagNames } from "../../commands/summary.js";
 import type { ContactSummary, View } from "../../commands/views.js";
 import type { ContactRow } from "../../src/contacts/directory.js";
 
@@ -56,10 +57,8 @@ export function renderContact(s: ContactSummary): string {
   if (s.email) out.push(line("Email", s.email));
   for (const p of s.phones)
     out.push(line(p.label, p.extension ? `${p.display} ext. ${p.extension}` : p.display));
-  const flags = Object.entries(s.flags)
-    .filter(([, on]) => on)
-    .map(([name]) => name);
-  if (flags.length) out.push(line("Flags", flags.join(", ")));
+  const flags = flagNames(s.flags);
+  if (flags.length) out.push(line("Flags", flags.join(", ").toLowerCase()));
   if (s.notes) out.push(line("Notes", s.notes.replace(/\s*\n\s*/g, " / ")));
   out.push(line("ITFlow", s.itflowUrl));
   return out.join("\n");

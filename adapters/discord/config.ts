@@ -1,7 +1,7 @@
 // The Discord adapter's part of the environment, read through the same zod + ConfigError path as
 // the core, so a missing Discord variable is reported with every other problem in one message.
 import { z } from "zod";
-import { ConfigError, describeIssues } from "../../src/config.js";
+import { ConfigError, describeIssues, listOf } from "../../src/config.js";
 
 /** What each variable is for, shown next to any problem with it (the core's list covers its own). */
 export const DISCORD_VARIABLE_HELP: Record<string, string> = {
@@ -28,12 +28,7 @@ export const discordEnvSchema = z.object({
     .regex(SNOWFLAKE, "must be the application's numeric id"),
   DISCORD_GUILD_IDS: z
     .string({ error: "is missing" })
-    .transform((v) =>
-      v
-        .split(/[\s,]+/)
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
+    .transform(listOf)
     .pipe(
       z
         .array(z.string().regex(SNOWFLAKE, "entries must be numeric server ids"))

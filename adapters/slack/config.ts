@@ -1,7 +1,7 @@
 // The Slack adapter's part of the environment, read through the same zod + ConfigError path as the
 // core, so a missing Slack variable is reported together with every other problem in one message.
 import { z } from "zod";
-import { ConfigError, describeIssues } from "../../src/config.js";
+import { ConfigError, describeIssues, listOf } from "../../src/config.js";
 
 /** What each variable is for, shown next to any problem with it (the core's list covers its own). */
 export const SLACK_VARIABLE_HELP: Record<string, string> = {
@@ -62,12 +62,7 @@ export const slackEnvSchema = z.object({
   SLACK_TEAM_IDS: z
     .string()
     .optional()
-    .transform((v) =>
-      (v ?? "")
-        .split(/[\s,]+/)
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
+    .transform(listOf)
     .pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, "entries look like T0123ABCD or E0123ABCD"))),
 });
 

@@ -12,6 +12,7 @@ import {
   ComponentType,
 } from "discord.js";
 import type { CountryCode } from "libphonenumber-js";
+import { flagNames } from "../../../commands/summary.js";
 import type {
   ContactCardView,
   ContactListView,
@@ -89,13 +90,7 @@ function field(name: string, value: string, inline = true): APIEmbedField {
 }
 
 function flagText(flags: ContactSummary["flags"]): string {
-  const on = [
-    flags.primary && "Primary",
-    flags.important && "Important",
-    flags.billing && "Billing",
-    flags.technical && "Technical",
-  ].filter((f): f is string => typeof f === "string");
-  return on.join(", ");
+  return flagNames(flags).join(", ");
 }
 
 function describeValue(change: FieldChange, value: FieldChange["before"], options: RenderOptions): string {

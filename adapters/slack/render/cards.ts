@@ -3,6 +3,7 @@
 // the public copy posted by "Share in channel" (no notes, no buttons that act), and a modal (after
 // a save from a global shortcut, or a conflict), where sharing has no channel to go to.
 
+import { flagNames } from "../../../commands/summary.js";
 import type {
   ContactCardView,
   ContactListView,
@@ -60,13 +61,7 @@ function phoneLine(phone: ContactSummary["phones"][number]): string {
 }
 
 function flagText(flags: ContactSummary["flags"]): string {
-  const on = [
-    flags.primary && "Primary",
-    flags.important && "Important",
-    flags.billing && "Billing",
-    flags.technical && "Technical",
-  ].filter((f): f is string => typeof f === "string");
-  return on.join(" · ");
+  return flagNames(flags).join(" · ");
 }
 
 function cardFields(c: ContactSummary): string[] {
