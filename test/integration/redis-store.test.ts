@@ -8,6 +8,7 @@ import { silentLogger } from "../../src/log.js";
 import { openStore, type Store } from "../../src/store.js";
 import { type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
 import { REDIS_SKIP_REASON, type RedisServer, startRedis } from "../support/redis-server.js";
+import { Bot, createSubmission, editSubmission, expectView } from "./support/commands-harness.js";
 
 if (REDIS_SKIP_REASON) console.warn(REDIS_SKIP_REASON);
 
@@ -53,6 +54,29 @@ describe.skipIf(REDIS_SKIP_REASON !== null)("Redis store shared by two replicas"
     await new Promise((r) => setTimeout(r, 300));
     expect(await b.namespace("forms").get("s1")).toBeUndefined();
     expect(await a.ping()).toBe(true);
+  });
+
+  it("the same form submission arriving at two replicas at once creates one contact", async () => {
+    fake.reset();
+    const [a, b] = [new Bot(fake, { store: await store() }), new Bot(fake, { store: await store() })];
+    opened.push(a, b);
+    fake.setLatency(100); // both replicas are mid-save at the same time
+    const submission = createSubmission(1, { name: "Rita Replica", email: "rita@acme.example" });
+    const [first, second] = await Promise.all([a.submit(submission), b.submit(submission)]);
+    fake.setLatency(0);
+    expect(fake.requests.filter((r) => r.path.endsWith("contacts/create.php"))).toHaveLength(1);
+    expect(expectView(first, "card").contact.name).toBe("Rita Replica");
+    expect(second).toEqual(first);
+  });
+
+  it("a form opened on one replica is saved through the other", async () => {
+    fake.reset();
+    const [a, b] = [new Bot(fake, { store: await store() }), new Bot(fake, { store: await store() })];
+    opened.push(a, b);
+    const form = await a.editForm({ contactId: 2 });
+    const view = await b.submit(editSubmission(form, { title: "IT Director" }));
+    expect(expectView(view, "card").saved?.changes.map((c) => c.key)).toEqual(["title"]);
+    expect(fake.state.contacts.find((c) => c.contact_id === "2")?.contact_title).toBe("IT Director");
   });
 
   it("an edit through one replica is seen at once through the other", async () => {

@@ -11,7 +11,7 @@ import type { FormValues, FormView, View } from "../../../commands/views.js";
 import { ContactDirectory } from "../../../src/contacts/directory.js";
 import { ItflowClient } from "../../../src/itflow/client.js";
 import { silentLogger } from "../../../src/log.js";
-import { MemoryStore } from "../../../src/store.js";
+import { MemoryStore, type Store } from "../../../src/store.js";
 import type { ContactRow, FakeItflow, RecordedRequest } from "../../fakes/itflow/index.js";
 
 /** A technician in Slack workspace T1; the default caller everywhere. */
@@ -24,6 +24,8 @@ export interface BotOptions {
   timeoutMs?: number;
   readRetries?: number;
   dedupeTtlMs?: number;
+  /** The state store; a fresh in-memory one by default (pass a shared Redis one for replicas). */
+  store?: Store;
 }
 
 /** The core and the command handlers, as one bot process would hold them. */
@@ -43,7 +45,7 @@ export class Bot {
       readRetries: options.readRetries ?? 0,
       retryBaseDelayMs: 1,
     });
-    const store = new MemoryStore();
+    const store = options.store ?? new MemoryStore();
     const logger = silentLogger();
     this.ctx = {
       directory: new ContactDirectory({
