@@ -3,9 +3,9 @@
 // output — and 1 when a scenario crashes.
 //
 // Rows: (a) find by email, directory vs direct ITFlow read; (b) name and partial-phone search;
-// (c) ITFlow requests made by 100 concurrent identical finds; (d) Slack signed request → ack
-// (pending the Slack adapter: scenarios/slack-ack.ts); (e) RSS — the core alone for now, in a
-// child process (scenarios/memory.ts); with both adapters once they exist.
+// (c) ITFlow requests made by 100 concurrent identical finds; (d) Slack signed request → ack, real
+// Bolt app in HTTP mode, 50 in flight (scenarios/slack-ack.ts); (e) RSS in child processes, the
+// whole bot with Slack and Discord running, and the core alone (scenarios/memory.ts).
 import { availableParallelism, loadavg } from "node:os";
 import { BENCH } from "./config.js";
 import { type BenchEnv, startEnv } from "./env.js";
@@ -28,7 +28,7 @@ interface Scenario {
 // contacts) — rows (a) and (c) add contacts to the fake and, once found, to the index.
 const SCENARIOS: Scenario[] = [
   { id: "(b)", title: "name and partial-phone search", run: runSearch },
-  { id: "(e)", title: "RSS with 50k contacts indexed", run: runMemory },
+  { id: "(e)", title: "RSS with 50k contacts indexed, both adapters", run: runMemory },
   { id: "(a)", title: "find by email, directory vs direct", run: runEmailFind },
   { id: "(c)", title: "100 concurrent identical finds", run: runCoalesce },
   { id: "(d)", title: "Slack HTTP path", run: runSlackAck },

@@ -1,7 +1,17 @@
 // Run by scenarios/memory.ts in its own Node process (with --expose-gc), so the RSS it reports is
-// the bot's core alone — ItflowClient + ContactDirectory + MemoryStore holding the whole list —
-// and not the fake ITFlow's 50,000 rows, which live in the parent process that serves it.
-// Prints one JSON line (MemoryReport) on stdout and nothing else.
+// the bot's and not the fakes' (fake ITFlow with its 50,000 rows, fake Slack, fake Discord live in
+// the parent process that serves them). Two modes:
+//   memory-child <ITFlow url> core      — the core alone: ItflowClient + ContactDirectory +
+//                                          MemoryStore holding the whole list (MemoryReport).
+//   memory-child <ITFlow url> adapters  — the whole bot as `npm start` builds it: startCore, the
+//                                          directory built, startSlack (HTTP mode) and startDiscord,
+//                                          configured from the environment the parent passes (fake
+//                                          Slack and Discord URLs). Prints {"ready":true,"slackPort":N}
+//                                          once both adapters are up, waits for a line on stdin (the
+//                                          parent sends traffic through both meanwhile), then settles
+//                                          and prints an AdaptersReport.
+// Prints JSON lines on stdout and nothing else.
+import { Writable } from "node:stream";
 import { makeClient, makeDirectory } from "../core.js";
 
 /** How long the process idles after the start-up build before "settled" is read. */
@@ -68,9 +78,90 @@ function peakSampler(): () => { rss: number; heap: number } {
   };
 }
 
+export interface AdaptersReport {
+  gc: boolean;
+  /** Core and both adapters' modules loaded, nothing started. */
+  baseline: MemorySample;
+  buildMs: number;
+  buildPeakRss: number;
+  /** Both adapters up, directory built, after a full gc. */
+  started: MemorySample;
+  /** After the parent's traffic, SETTLE_MS idle and a full gc: what the running bot holds. */
+  settled: MemorySample;
+  settleMs: number;
+  contacts: number;
+  clients: number;
+}
+
+/** A line on stdin from the parent. */
+function nextLine(): Promise<void> {
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      if (!chunk.includes(10)) return;
+      process.stdin.off("data", onData);
+      process.stdin.pause();
+      resolve();
+    };
+    process.stdin.on("data", onData);
+    process.stdin.resume();
+  });
+}
+
+async function adapters(): Promise<void> {
+  // Loaded only in this mode, so the core-only child holds none of it.
+  const { startCore } = await import("../../adapters/bootstrap.js");
+  const { startSlack } = await import("../../adapters/slack/index.js");
+  const { startDiscord } = await import("../../adapters/discord/client.js");
+  const { loadCoreConfig } = await import("../../src/config.js");
+  const { createLogger } = await import("../../src/log.js");
+  // Logging at the configured level (info) like the bot, into a stream that drops the lines.
+  const discard = new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
+  const config = loadCoreConfig(process.env);
+  const logger = createLogger({ level: config.logLevel, destination: discard });
+
+  const gc = fullGc();
+  const baseline = sample();
+  const core = await startCore(config, logger);
+  const stop = peakSampler();
+  const started = performance.now();
+  await core.ctx.directory.warm();
+  const buildMs = performance.now() - started;
+  const slack = await startSlack(core, process.env, logger);
+  const discord = await startDiscord(core, process.env, logger);
+  const buildPeak = stop();
+  const status = core.ctx.directory.status();
+  fullGc();
+  const up = sample();
+  process.stdout.write(`${JSON.stringify({ ready: true, slackPort: slack.port })}\n`);
+  await nextLine();
+  await sleep(SETTLE_MS);
+  fullGc();
+  const settled = sample();
+  await slack.stop();
+  await discord.stop();
+  await core.close();
+  const report: AdaptersReport = {
+    gc,
+    baseline,
+    buildMs,
+    buildPeakRss: buildPeak.rss,
+    started: up,
+    settled,
+    settleMs: SETTLE_MS,
+    contacts: status.contacts,
+    clients: status.clients,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
 async function main(): Promise<void> {
   const url = process.argv[2];
-  if (!url) throw new Error("usage: memory-child <fake ITFlow url>");
+  if (!url) throw new Error("usage: memory-child <fake ITFlow url> [core|adapters]");
+  if (process.argv[3] === "adapters") return adapters();
   let clock = Date.now();
   const itflow = makeClient(url);
   const directory = makeDirectory(itflow, () => clock);
@@ -122,7 +213,11 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  // discord.js and undici may keep handles open after stop(); the report is out, so leave.
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
