@@ -20,6 +20,9 @@ export async function answerByResponseUrl(
   responseUrl: string,
   work: () => Promise<View | SlackMessage>,
 ): Promise<void> {
+  // Let the event loop read and acknowledge requests that are already waiting before this one's
+  // answer is worked out: under a burst, acks must not queue behind other requests' answers.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   let slowPost: Promise<unknown> = Promise.resolve();
   const pending = safely(deps, work, "answering");
   const answer = await withSlowNotice(pending, deps.timing.slowNoticeMs, () => {
