@@ -5,10 +5,9 @@ import type http from "node:http";
 import { ConfigError, loadCoreConfig } from "../src/config.js";
 import { createLogger, type Logger } from "../src/log.js";
 import { type Core, startCore } from "./bootstrap.js";
-import { startDiscord } from "./discord/client.js";
 import { discordConfigured, loadDiscordConfig } from "./discord/config.js";
 import { healthReporter, startHealthServer } from "./health.js";
-import { loadSlackConfig, slackConfigured, startSlack } from "./slack/index.js";
+import { loadSlackConfig, slackConfigured } from "./slack/config.js";
 
 const NOTHING_CONFIGURED = `No chat platform is configured, so there is nothing to start.
   Slack:   set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode, no public URL needed),
@@ -55,12 +54,16 @@ function checkConfiguration(env: NodeJS.ProcessEnv): void {
 async function startPlatforms(core: Core, env: NodeJS.ProcessEnv, logger: Logger): Promise<Running[]> {
   const running: Running[] = [];
   try {
+    // Bolt and discord.js load only for the platforms in use (they take seconds to import), and
+    // only after the configuration was found good, so a typo is reported at once.
     if (slackConfigured(env)) {
+      const { startSlack } = await import("./slack/app.js");
       const slack = await startSlack(core, env, logger);
       running.push({ name: "slack", connected: () => slack.connected(), stop: () => slack.stop() });
       logger.info({ mode: slack.mode, port: slack.port, workspaces: slack.workspaces }, "Slack connected");
     }
     if (discordConfigured(env)) {
+      const { startDiscord } = await import("./discord/client.js");
       const discord = await startDiscord(core, env, logger);
       running.push({
         name: "discord",
