@@ -3,6 +3,7 @@
 // zod's default object mode drops undeclared keys, so the PIN never leaves this module (nor do the
 // numeric duplicate keys "0", "1", … that ITFlow up to 26.01 adds to every row).
 import { z } from "zod";
+import { CONTACT_FIELDS } from "../contacts/fields.js";
 import type { Client, Contact, ContactDraft, Location } from "../contacts/types.js";
 
 /** `success` is the string "True"/"False"; booleans are accepted in case a version fixes that. */
@@ -111,19 +112,11 @@ const flagValue = (b: boolean): 0 | 1 => (b ? 1 : 0);
  * broke the update.
  */
 export function draftToWire(draft: ContactDraft): Record<string, string | number> {
-  return {
-    contact_name: draft.name,
-    contact_title: draft.title,
-    contact_department: draft.department,
-    contact_email: draft.email,
-    contact_phone: draft.phone,
-    contact_extension: draft.extension,
-    contact_mobile: draft.mobile,
-    contact_notes: draft.notes,
-    contact_primary: flagValue(draft.primary),
-    contact_important: flagValue(draft.important),
-    contact_billing: flagValue(draft.billing),
-    contact_technical: flagValue(draft.technical),
-    contact_location_id: draft.locationId ?? 0,
-  };
+  // The column names come from the one field table, so a new field is added in one place.
+  const wire: Record<string, string | number> = {};
+  for (const spec of CONTACT_FIELDS) {
+    const value = draft[spec.key];
+    wire[spec.itflow] = typeof value === "boolean" ? flagValue(value) : value === null ? 0 : value;
+  }
+  return wire;
 }
