@@ -6,21 +6,13 @@ import type { Caller } from "../../commands/caller.js";
 import type { CommandContext } from "../../commands/context.js";
 import { findContacts } from "../../commands/find.js";
 import type { View } from "../../commands/views.js";
-import { digitsOnly } from "../../src/contacts/phone.js";
-import { classifyQuery } from "../../src/contacts/query.js";
+import { contactTermsIn } from "../../src/contacts/terms.js";
 import { type Block, context, mrkdwn, section } from "./render/blocks.js";
 import { fitMessage, rowBlock, type SlackMessage } from "./render/cards.js";
 import { escapeMrkdwn } from "./render/escape.js";
 
 /** More than this many lookups from one message would be a flood; the rest are named, not searched. */
 export const MAX_LOOKUPS = 5;
-
-const EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
-// A run of digits with phone punctuation, optionally starting with "+": checked afterwards by the
-// core's phone parser, which decides whether it really is a number.
-const PHONE = /\+?\(?\d[\d\s().\-/\u2010-\u2015]{5,}\d/g;
-// Dates look like numbers to a phone parser ("2024-01-15" has eight digits) and fill messages.
-const DATE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$/;
 
 /** The text a person sees: link labels instead of link markup, entities decoded. */
 export function visibleText(slackText: string): string {
@@ -34,25 +26,7 @@ export function visibleText(slackText: string): string {
 
 /** Every distinct email and phone number in a message, in the order they appear. */
 export function lookupsIn(slackText: string, region: CountryCode): string[] {
-  const text = visibleText(slackText);
-  const found: Array<{ at: number; query: string; key: string }> = [];
-  for (const m of text.matchAll(EMAIL)) {
-    const q = classifyQuery(m[0], region);
-    if (q.kind === "email") found.push({ at: m.index, query: m[0], key: `e:${q.email}` });
-  }
-  // Digits inside an email address ("tom2024@…") are not a phone number.
-  const withoutEmails = text.replace(EMAIL, (e) => " ".repeat(e.length));
-  for (const m of withoutEmails.matchAll(PHONE)) {
-    const candidate = m[0].trim();
-    const digits = digitsOnly(candidate);
-    if (digits.length < 7 || digits.length > 15 || DATE.test(candidate)) continue;
-    if (classifyQuery(candidate, region).kind === "phone") {
-      found.push({ at: m.index, query: candidate, key: `p:${digits}` });
-    }
-  }
-  found.sort((a, b) => a.at - b.at);
-  const seen = new Set<string>();
-  return found.filter((f) => !seen.has(f.key) && seen.add(f.key)).map((f) => f.query);
+  return contactTermsIn(visibleText(slackText), region);
 }
 
 function resultBlocks(query: string, view: View): Block[] {
