@@ -11,32 +11,12 @@ import {
   expectView,
   requestsTo,
   rowOf,
+  useBots,
 } from "./support/commands-harness.js";
 
 describe("findContacts", () => {
-  let fake: FakeItflow;
-  let bots: Bot[] = [];
-
-  const bot = (options: BotOptions = {}) => {
-    const b = new Bot(fake, options);
-    bots.push(b);
-    return b;
-  };
-
-  beforeAll(async () => {
-    fake = await startFakeItflow();
-  });
-  beforeEach(() => {
-    fake.reset();
-  });
-  afterEach(async () => {
-    for (const b of bots) expectNothingSecret(b.views, b.apiKey);
-    await Promise.all(bots.map((b) => b.close()));
-    bots = [];
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
+  const env = useBots();
+  const bot = (options?: BotOptions) => env.bot(options);
 
   it("one match → a card with client, location, formatted phones, tel: URIs, flags and the ITFlow link", async () => {
     const view = await bot().find("alice@acme.example");
@@ -71,7 +51,7 @@ describe("findContacts", () => {
         notes: "",
         notesTruncated: false,
         archived: false,
-        itflowUrl: `${fake.url}/agent/contact_details.php?client_id=1&contact_id=1`,
+        itflowUrl: `${env.fake.url}/agent/contact_details.php?client_id=1&contact_id=1`,
         raw: { phone: "5551234567", mobile: "5559876543", extension: "101" },
       },
     });
@@ -139,7 +119,7 @@ describe("findContacts", () => {
   it(`more than ${LIST_MAX} matches → the first ${LIST_MAX} listed, the total says how many`, async () => {
     for (let n = 1; n <= 12; n++) {
       const nn = String(n).padStart(2, "0");
-      fake.state.contacts.push(
+      env.fake.state.contacts.push(
         buildContactRow({
           contact_id: String(100 + n),
           contact_name: `Pat Tester ${nn}`,
@@ -185,7 +165,7 @@ describe("findContacts", () => {
         text: "Type a name, email, phone number or #id to look up, e.g. `find (555) 123-4567`.",
       });
     }
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   it('an incomplete email ("alice@") → says so, without asking ITFlow anything', async () => {
@@ -195,7 +175,7 @@ describe("findContacts", () => {
       level: "error",
       text: '"alice@" is not a complete email address.',
     });
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   it("archived contacts are hidden unless asked for", async () => {
@@ -224,7 +204,7 @@ describe("findContacts", () => {
       });
     }
     // ITFlow really did hand Dave over for his mobile number: the bot dropped him.
-    const phoneReads = requestsTo(fake, "contacts/read.php").filter(
+    const phoneReads = requestsTo(env.fake, "contacts/read.php").filter(
       (r) => r.query.contact_phone_or_mobile === "7700900123",
     );
     expect(phoneReads.length).toBeGreaterThanOrEqual(1);
@@ -236,7 +216,7 @@ describe("findContacts", () => {
 
   it("ITFlow not answering → a notice saying how long the bot waited", async () => {
     const b = bot({ timeoutMs: 300, readRetries: 0 });
-    fake.hang(true);
+    env.fake.hang(true);
     const started = Date.now();
     const view = await b.find("alice");
     expect(view).toEqual({ kind: "notice", level: "error", text: "ITFlow did not answer within 300 ms." });
@@ -246,7 +226,7 @@ describe("findContacts", () => {
   it("ITFlow stopping to answer after the list was loaded → the same notice for an exact read", async () => {
     const b = bot({ timeoutMs: 300, readRetries: 0 });
     expectView(await b.find("alice"), "card");
-    fake.hang(true);
+    env.fake.hang(true);
     const view = await b.find("someone.new@acme.example");
     expect(view).toEqual({ kind: "notice", level: "error", text: "ITFlow did not answer within 300 ms." });
     // The index still answers what it holds while ITFlow hangs.
@@ -261,8 +241,8 @@ describe("findContacts", () => {
       level: "error",
       text: "ITFlow rejected the API key: it is missing, wrong or expired. Check ITFLOW_API_KEY.",
     });
-    expect(fake.requests.length).toBeGreaterThan(0);
-    expect(fake.requests.every((r) => r.apiKey === "KEY_EXPIRED")).toBe(true);
+    expect(env.fake.requests.length).toBeGreaterThan(0);
+    expect(env.fake.requests.every((r) => r.apiKey === "KEY_EXPIRED")).toBe(true);
     expect(JSON.stringify(view)).not.toContain("KEY_EXPIRED");
   });
 
@@ -277,12 +257,12 @@ describe("findContacts", () => {
         text: "ITFlow rejected the API key: it is missing, wrong or expired. Check ITFLOW_API_KEY.",
       });
     }
-    expect(fake.requests.some((r) => r.apiKey === secret)).toBe(true);
+    expect(env.fake.requests.some((r) => r.apiKey === secret)).toBe(true);
     expect(JSON.stringify(views)).not.toContain(secret);
   });
 
   it("long notes are cut for the card, and say so", async () => {
-    const alice = rowOf(fake, 1)!;
+    const alice = rowOf(env.fake, 1)!;
     alice.contact_notes = `${"n".repeat(600)}  `;
     const card = expectView(await bot().find("alice anderson"), "card");
     expect(card.contact.notesTruncated).toBe(true);

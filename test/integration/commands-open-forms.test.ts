@@ -1,17 +1,9 @@
 // `new` and `edit` opening their forms: who may, which client and locations are offered, what the
 // form starts with, and how many ITFlow requests it cost.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Caller } from "../../commands/caller.js";
-import { buildClientRow, buildLocationRow, type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
-import {
-  Bot,
-  type BotOptions,
-  expectNothingSecret,
-  expectView,
-  requestsTo,
-  rowOf,
-  TECH,
-} from "./support/commands-harness.js";
+import { buildClientRow, buildLocationRow } from "../fakes/itflow/index.js";
+import { type BotOptions, expectView, requestsTo, rowOf, TECH, useBots } from "./support/commands-harness.js";
 
 const DENIED = {
   kind: "notice",
@@ -22,29 +14,8 @@ const ALICE_IS_PRIMARY =
   "Alice Anderson is this client's primary contact; ticking Primary here demotes them.";
 
 describe("opening the contact forms", () => {
-  let fake: FakeItflow;
-  let bots: Bot[] = [];
-
-  const bot = (options: BotOptions = {}) => {
-    const b = new Bot(fake, options);
-    bots.push(b);
-    return b;
-  };
-
-  beforeAll(async () => {
-    fake = await startFakeItflow();
-  });
-  beforeEach(() => {
-    fake.reset();
-  });
-  afterEach(async () => {
-    for (const b of bots) expectNothingSecret(b.views, b.apiKey);
-    await Promise.all(bots.map((b) => b.close()));
-    bots = [];
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
+  const env = useBots();
+  const bot = (options?: BotOptions) => env.bot(options);
 
   describe("EDIT_ALLOW", () => {
     const slackU2: Caller = { platform: "slack", workspaceId: "T1", userId: "U2", roleIds: [] };
@@ -54,7 +25,7 @@ describe("opening the contact forms", () => {
       expect(await b.openCreate("Acme", slackU2)).toEqual(DENIED);
       expect(await b.openEdit({ query: "alice" }, slackU2)).toEqual(DENIED);
       expect(await b.openEdit({ contactId: 1 }, slackU2)).toEqual(DENIED);
-      expect(fake.requests).toHaveLength(0);
+      expect(env.fake.requests).toHaveLength(0);
       // The user on the list gets the form.
       expect(expectView(await b.openCreate("Acme", TECH), "form").client).toEqual({
         id: 1,
@@ -127,7 +98,7 @@ describe("opening the contact forms", () => {
     });
 
     it("archived locations are not offered", async () => {
-      fake.state.locations.push(
+      env.fake.state.locations.push(
         buildLocationRow({
           location_id: "3",
           location_name: "Acme Old Warehouse",
@@ -152,7 +123,7 @@ describe("opening the contact forms", () => {
     });
 
     it("several clients match → a form asking to pick one, with no client chosen", async () => {
-      fake.state.clients.push(buildClientRow({ client_id: "4", client_name: "Acme Labs" }));
+      env.fake.state.clients.push(buildClientRow({ client_id: "4", client_name: "Acme Labs" }));
       const b = bot();
       expect(await b.openCreate("Acme")).toEqual({
         kind: "form",
@@ -177,7 +148,7 @@ describe("opening the contact forms", () => {
     });
 
     it("a client name typed without its accents finds it (client search is accent-insensitive)", async () => {
-      fake.state.clients.push(buildClientRow({ client_id: "4", client_name: "Société Générale" }));
+      env.fake.state.clients.push(buildClientRow({ client_id: "4", client_name: "Société Générale" }));
       const b = bot();
       // Typed as written, it is found...
       expect(expectView(await b.openCreate("Société"), "form").client).toEqual({
@@ -241,7 +212,9 @@ describe("opening the contact forms", () => {
         notice: ALICE_IS_PRIMARY,
       });
       // The form was filled from a fresh read of the contact, not only from the list.
-      expect(requestsTo(fake, "contacts/read.php").filter((r) => r.query.contact_id === "2")).toHaveLength(1);
+      expect(
+        requestsTo(env.fake, "contacts/read.php").filter((r) => r.query.contact_id === "2"),
+      ).toHaveLength(1);
     });
 
     it("the primary contact's own form carries no demotion notice", async () => {
@@ -288,7 +261,7 @@ describe("opening the contact forms", () => {
       const again = expectView(await b.openEdit({ query: "bob brown" }), "form");
       expect(typeof first.version).toBe("string");
       expect(again.version).toBe(first.version);
-      rowOf(fake, 2)!.contact_title = "Head of IT";
+      rowOf(env.fake, 2)!.contact_title = "Head of IT";
       const changed = expectView(await b.openEdit({ contactId: 2 }), "form");
       expect(changed.values.title).toBe("Head of IT");
       expect(changed.version).not.toBe(first.version);
@@ -297,7 +270,7 @@ describe("opening the contact forms", () => {
     it("a query for a contact deleted in ITFlow since the list was built → notFound, not a form", async () => {
       const b = bot();
       await b.ctx.directory.warm();
-      fake.state.contacts = fake.state.contacts.filter((r) => r.contact_id !== "2");
+      env.fake.state.contacts = env.fake.state.contacts.filter((r) => r.contact_id !== "2");
       const view = await b.openEdit({ query: "bob brown" });
       // The fresh read said #2 is gone; opening his form from the old list invites a save that fails.
       expect(view).toMatchObject({ kind: "notice", level: "notFound" });
@@ -341,29 +314,29 @@ describe("opening the contact forms", () => {
     it("cached: true opens from the index without a single ITFlow request", async () => {
       const b = bot();
       await b.ctx.directory.warm();
-      fake.clearRequests();
+      env.fake.clearRequests();
       const cached = expectView(await b.openEdit({ contactId: 2, cached: true }), "form");
-      expect(fake.requests).toHaveLength(0);
+      expect(env.fake.requests).toHaveLength(0);
       // The same form a fresh read gives.
       const fresh = expectView(await b.openEdit({ contactId: 2 }), "form");
-      expect(fake.requests).toHaveLength(1);
+      expect(env.fake.requests).toHaveLength(1);
       expect(cached).toEqual(fresh);
     });
 
     it("cached: true for a contact the index does not hold falls back to ITFlow", async () => {
       const b = bot();
       await b.ctx.directory.warm();
-      const alice = rowOf(fake, 1)!;
-      fake.state.contacts.push({
+      const alice = rowOf(env.fake, 1)!;
+      env.fake.state.contacts.push({
         ...alice,
         contact_id: "40",
         contact_name: "Nora New",
         contact_primary: "0",
       });
-      fake.clearRequests();
+      env.fake.clearRequests();
       const form = expectView(await b.openEdit({ contactId: 40, cached: true }), "form");
       expect(form.values.name).toBe("Nora New");
-      expect(fake.requests).toHaveLength(1);
+      expect(env.fake.requests).toHaveLength(1);
     });
   });
 });

@@ -1,18 +1,16 @@
 // Saving the new-contact form: validation and the duplicate check before any write, the card after
 // it, primary demotion, and a retry or double click creating the contact only once.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Caller } from "../../commands/caller.js";
 import type { FormValues } from "../../commands/views.js";
-import { type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
 import {
-  Bot,
   type BotOptions,
   createSubmission,
-  expectNothingSecret,
   expectView,
   RequestGate,
   requestsTo,
   rowOf,
+  useBots,
 } from "./support/commands-harness.js";
 
 const NINA: FormValues = {
@@ -32,30 +30,9 @@ const NINA: FormValues = {
 };
 
 describe("submitForm: create", () => {
-  let fake: FakeItflow;
-  let bots: Bot[] = [];
-
-  const bot = (options: BotOptions = {}) => {
-    const b = new Bot(fake, options);
-    bots.push(b);
-    return b;
-  };
-  const creates = () => requestsTo(fake, "contacts/create.php");
-
-  beforeAll(async () => {
-    fake = await startFakeItflow();
-  });
-  beforeEach(() => {
-    fake.reset();
-  });
-  afterEach(async () => {
-    for (const b of bots) expectNothingSecret(b.views, b.apiKey);
-    await Promise.all(bots.map((b) => b.close()));
-    bots = [];
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
+  const env = useBots();
+  const bot = (options?: BotOptions) => env.bot(options);
+  const creates = () => requestsTo(env.fake, "contacts/create.php");
 
   it("a caller EDIT_ALLOW leaves out is denied, and nothing reaches ITFlow", async () => {
     const b = bot({ allow: ["slack:U1"] });
@@ -65,7 +42,7 @@ describe("submitForm: create", () => {
       level: "denied",
       text: "You are not allowed to create or edit contacts. An admin can add you to EDIT_ALLOW.",
     });
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   it("invalid values → the form again with an error named for each field, and no write", async () => {
@@ -116,7 +93,7 @@ describe("submitForm: create", () => {
     expect(form.errors).toEqual({ client: "Choose the client this contact belongs to." });
     expect(form.client).toBeNull();
     expect(form.locations).toEqual([]);
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   it("another client's location → errors.locationId, and no write", async () => {
@@ -125,7 +102,7 @@ describe("submitForm: create", () => {
     expect(form.errors).toEqual({ locationId: "Location: choose one of this client's locations." });
     expect(form.client).toEqual({ id: 1, name: "Acme Corp" });
     expect(creates()).toHaveLength(0);
-    expect(fake.state.contacts).toHaveLength(11);
+    expect(env.fake.state.contacts).toHaveLength(11);
   });
 
   it("a client the key cannot see → errors.client, and no write", async () => {
@@ -154,14 +131,14 @@ describe("submitForm: create", () => {
       "Mona.Mixed@Acme.Example is already used by Mona Mixed (#10) at Acme Corp.",
     );
     expect(creates()).toHaveLength(0);
-    expect(fake.state.contacts).toHaveLength(11);
+    expect(env.fake.state.contacts).toHaveLength(11);
   });
 
   it("an email created in ITFlow's web UI a moment ago is caught too (ITFlow is asked, not only the list)", async () => {
     const b = bot();
     await b.ctx.directory.warm();
-    fake.state.contacts.push({
-      ...rowOf(fake, 2)!,
+    env.fake.state.contacts.push({
+      ...rowOf(env.fake, 2)!,
       contact_id: "30",
       contact_name: "Wes Web",
       contact_email: "nina@acme.example",
@@ -185,7 +162,10 @@ describe("submitForm: create", () => {
       client: { id: 3, name: "Initech & Partners" },
     });
     expect(creates()).toHaveLength(1);
-    expect(rowOf(fake, 12)).toMatchObject({ contact_email: "alice@acme.example", contact_client_id: "3" });
+    expect(rowOf(env.fake, 12)).toMatchObject({
+      contact_email: "alice@acme.example",
+      contact_client_id: "3",
+    });
   });
 
   it("success → the card of the new contact, stored in ITFlow as typed (numbers as digits)", async () => {
@@ -222,7 +202,7 @@ describe("submitForm: create", () => {
         notes: "Prefers email.\nIn the office Tue–Thu.",
         notesTruncated: false,
         archived: false,
-        itflowUrl: `${fake.url}/agent/contact_details.php?client_id=1&contact_id=12`,
+        itflowUrl: `${env.fake.url}/agent/contact_details.php?client_id=1&contact_id=12`,
         raw: { phone: "5553219876", mobile: "447700900789", extension: "204" },
       },
     });
@@ -244,7 +224,7 @@ describe("submitForm: create", () => {
       contact_technical: 1,
       contact_location_id: 1,
     });
-    expect(rowOf(fake, 12)).toMatchObject({
+    expect(rowOf(env.fake, 12)).toMatchObject({
       contact_name: "Nina New",
       contact_email: "nina@acme.example",
       contact_phone: "5553219876",
@@ -261,11 +241,11 @@ describe("submitForm: create", () => {
   it("the new contact is found at once, by name, email and number", async () => {
     const b = bot();
     await b.submit(createSubmission(1, NINA));
-    fake.clearRequests();
+    env.fake.clearRequests();
     for (const query of ["nina new", "nina@acme.example", "555 321 9876", "+44 7700 900789"]) {
       expect(expectView(await b.find(query), "card").contact.id, query).toBe(12);
     }
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   it("a new primary contact → saved.demotedPrimary names Alice, who is no longer primary in ITFlow", async () => {
@@ -273,10 +253,10 @@ describe("submitForm: create", () => {
     const card = expectView(await b.submit(createSubmission(1, { ...NINA, primary: true })), "card");
     expect(card.saved).toEqual({ created: true, changes: [], demotedPrimary: "Alice Anderson" });
     expect(card.contact.flags.primary).toBe(true);
-    expect(rowOf(fake, 1)?.contact_primary).toBe("0");
-    expect(rowOf(fake, 12)?.contact_primary).toBe("1");
+    expect(rowOf(env.fake, 1)?.contact_primary).toBe("0");
+    expect(rowOf(env.fake, 12)?.contact_primary).toBe("1");
     expect(
-      fake.state.contacts.filter((r) => r.contact_client_id === "1" && r.contact_primary === "1"),
+      env.fake.state.contacts.filter((r) => r.contact_client_id === "1" && r.contact_primary === "1"),
     ).toHaveLength(1);
     // The bot's own copy agrees: Alice's card no longer says primary, the next form names Nina.
     expect(expectView(await b.find("alice@acme.example"), "card").contact.flags.primary).toBe(false);
@@ -302,12 +282,12 @@ describe("submitForm: create", () => {
     expectView(first, "card");
     expect(second).toEqual(first);
     expect(creates()).toHaveLength(1);
-    expect(fake.state.contacts.filter((r) => r.contact_email === "nina@acme.example")).toHaveLength(1);
+    expect(env.fake.state.contacts.filter((r) => r.contact_email === "nina@acme.example")).toHaveLength(1);
   });
 
   it("the same submission twice at once (a double click) → one create, both get the card", async () => {
     const b = bot();
-    fake.setLatency(30);
+    env.fake.setLatency(30);
     const [first, second] = await Promise.all([
       b.submit(createSubmission(1, NINA)),
       b.submit(createSubmission(1, NINA)),
@@ -315,7 +295,7 @@ describe("submitForm: create", () => {
     expect(expectView(first, "card").saved?.created).toBe(true);
     expect(second).toEqual(first);
     expect(creates()).toHaveLength(1);
-    expect(fake.state.contacts.filter((r) => r.contact_email === "nina@acme.example")).toHaveLength(1);
+    expect(env.fake.state.contacts.filter((r) => r.contact_email === "nina@acme.example")).toHaveLength(1);
   });
 
   it("another form (another formKey) with the same values is tried again, and caught as a duplicate", async () => {
@@ -327,7 +307,7 @@ describe("submitForm: create", () => {
     });
     expect(creates()).toHaveLength(1);
     // The duplicate check really ran again: ITFlow was asked about the address a second time.
-    const emailReads = requestsTo(fake, "contacts/read.php").filter(
+    const emailReads = requestsTo(env.fake, "contacts/read.php").filter(
       (r) => r.query.contact_email === "nina@acme.example",
     );
     expect(emailReads).toHaveLength(2);
@@ -351,14 +331,14 @@ describe("submitForm: create", () => {
     expect(await b.submit(createSubmission(1, NINA))).toEqual(refused);
     expect(await b.submit(createSubmission(1, NINA))).toEqual(refused);
     expect(creates()).toHaveLength(2);
-    expect(fake.state.contacts).toHaveLength(11);
+    expect(env.fake.state.contacts).toHaveLength(11);
   });
 
   it("a create that times out is not repeated: ITFlow may have stored it", async () => {
     const b = bot({ timeoutMs: 300 });
     await b.ctx.directory.warm();
-    fake.clearRequests();
-    const gate = new RequestGate(fake);
+    env.fake.clearRequests();
+    const gate = new RequestGate(env.fake);
     const pending = b.submit(createSubmission(1, NINA));
     expect((await gate.arrival()).query.contact_email).toBe("nina@acme.example"); // the duplicate check
     gate.pass();
@@ -370,7 +350,7 @@ describe("submitForm: create", () => {
       text: "ITFlow did not answer within 300 ms. The change may have been saved anyway: check in ITFlow before trying again.",
     });
     gate.open(); // ITFlow finishes the create after all
-    await expect.poll(() => rowOf(fake, 12)?.contact_name).toBe("Nina New");
+    await expect.poll(() => rowOf(env.fake, 12)?.contact_name).toBe("Nina New");
     // The retry gets the same warning instead of a second attempt.
     expect(await b.submit(createSubmission(1, NINA))).toEqual(view);
     expect(creates()).toHaveLength(1);

@@ -1,64 +1,42 @@
 // Saving the edit form: what is sent to ITFlow (every field, the contact's own client), numbers
 // nobody touched kept as stored, conflicts and deletions detected before writing, failures that
 // may be retried.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Caller } from "../../commands/caller.js";
-import { buildLocationRow, type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
+import { buildLocationRow } from "../fakes/itflow/index.js";
 import {
-  Bot,
   type BotOptions,
   editSubmission,
-  expectNothingSecret,
   expectView,
   flattened,
   RequestGate,
   requestsTo,
   rowOf,
+  useBots,
 } from "./support/commands-harness.js";
 
 describe("submitForm: edit", () => {
-  let fake: FakeItflow;
-  let bots: Bot[] = [];
-
-  const bot = (options: BotOptions = {}) => {
-    const b = new Bot(fake, options);
-    bots.push(b);
-    return b;
-  };
-  const updates = () => requestsTo(fake, "contacts/update.php");
+  const env = useBots();
+  const bot = (options?: BotOptions) => env.bot(options);
+  const updates = () => requestsTo(env.fake, "contacts/update.php");
   /** Every column but the ones a save may legitimately touch. */
   const untouched = (id: number, ...changed: string[]) => {
-    const row = flattened(rowOf(fake, id));
+    const row = flattened(rowOf(env.fake, id));
     for (const column of ["contact_updated_at", ...changed]) delete row[column];
     return row;
   };
 
-  beforeAll(async () => {
-    fake = await startFakeItflow();
-  });
-  beforeEach(() => {
-    fake.reset();
-  });
-  afterEach(async () => {
-    for (const b of bots) expectNothingSecret(b.views, b.apiKey);
-    await Promise.all(bots.map((b) => b.close()));
-    bots = [];
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-
   it("a caller EDIT_ALLOW leaves out is denied, and nothing reaches ITFlow", async () => {
     const b = bot({ allow: ["slack:U1"] });
     const form = await b.editForm({ contactId: 2 });
-    fake.clearRequests();
+    env.fake.clearRequests();
     const stranger: Caller = { platform: "slack", workspaceId: "T1", userId: "U2", roleIds: [] };
     expect(await b.submit(editSubmission(form, { title: "CTO" }), stranger)).toEqual({
       kind: "notice",
       level: "denied",
       text: "You are not allowed to create or edit contacts. An admin can add you to EDIT_ALLOW.",
     });
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   it("a changed title → the card listing that one change; ITFlow got every field and the contact's own client", async () => {
@@ -99,12 +77,12 @@ describe("submitForm: edit", () => {
       contact_technical: 1,
       contact_location_id: 1,
     });
-    expect(rowOf(fake, 2)?.contact_title).toBe("CTO");
+    expect(rowOf(env.fake, 2)?.contact_title).toBe("CTO");
     expect(untouched(2, "contact_title", "contact_notes", "contact_department")).toEqual(before);
     // The bot's copy follows: the next find shows the new title without asking ITFlow.
-    fake.clearRequests();
+    env.fake.clearRequests();
     expect(expectView(await b.find("bob brown"), "card").contact.title).toBe("CTO");
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   it("a number stored as 15557654321 and left alone stays 15557654321", async () => {
@@ -120,7 +98,7 @@ describe("submitForm: edit", () => {
       contact_phone: "",
       client_id: 1,
     });
-    expect(rowOf(fake, 3)).toMatchObject({
+    expect(rowOf(env.fake, 3)).toMatchObject({
       contact_mobile: "15557654321",
       contact_mobile_country_code: "1",
       contact_department: "Accounting",
@@ -134,11 +112,11 @@ describe("submitForm: edit", () => {
     expect(expectView(view, "card").saved?.changes).toEqual([
       { key: "mobile", label: "Mobile", before: "15557654321", after: "5557659999" },
     ]);
-    expect(rowOf(fake, 3)?.contact_mobile).toBe("5557659999");
+    expect(rowOf(env.fake, 3)?.contact_mobile).toBe("5557659999");
   });
 
   it("a short internal number ITFlow holds (4567) does not block saving another field", async () => {
-    rowOf(fake, 7)!.contact_phone = "4567"; // Heidi: a desk extension typed into ITFlow's phone field
+    rowOf(env.fake, 7)!.contact_phone = "4567"; // Heidi: a desk extension typed into ITFlow's phone field
     const b = bot();
     const form = await b.editForm({ contactId: 7 });
     expect(form.values.phone).toBe("4567");
@@ -146,12 +124,12 @@ describe("submitForm: edit", () => {
     expect(expectView(view, "card").saved?.changes).toEqual([
       { key: "title", label: "Title", before: "Office Manager", after: "Operations Manager" },
     ]);
-    expect(rowOf(fake, 7)).toMatchObject({ contact_phone: "4567", contact_title: "Operations Manager" });
+    expect(rowOf(env.fake, 7)).toMatchObject({ contact_phone: "4567", contact_title: "Operations Manager" });
   });
 
   it("fields a form did not carry (a step of a two-step form, over-long notes) keep their stored values", async () => {
     const longNotes = "n".repeat(5000); // longer than any chat form holds
-    rowOf(fake, 1)!.contact_notes = longNotes;
+    rowOf(env.fake, 1)!.contact_notes = longNotes;
     const b = bot();
     const form = await b.editForm({ contactId: 1 });
     const submission = editSubmission(form, { title: "Chief Executive" });
@@ -160,7 +138,7 @@ describe("submitForm: edit", () => {
     expect(expectView(view, "card").saved?.changes).toEqual([
       { key: "title", label: "Title", before: "CEO", after: "Chief Executive" },
     ]);
-    expect(rowOf(fake, 1)).toMatchObject({
+    expect(rowOf(env.fake, 1)).toMatchObject({
       contact_title: "Chief Executive",
       contact_notes: longNotes,
       contact_email: "alice@acme.example",
@@ -174,7 +152,7 @@ describe("submitForm: edit", () => {
   });
 
   it("an intranet email ITFlow holds (heidi@initech) does not block saving another field", async () => {
-    rowOf(fake, 7)!.contact_email = "heidi@initech"; // accepted by ITFlow's web form (type=email)
+    rowOf(env.fake, 7)!.contact_email = "heidi@initech"; // accepted by ITFlow's web form (type=email)
     const b = bot();
     const form = await b.editForm({ contactId: 7 });
     expect(form.values.email).toBe("heidi@initech");
@@ -182,14 +160,14 @@ describe("submitForm: edit", () => {
     expect(expectView(view, "card").saved?.changes).toEqual([
       { key: "title", label: "Title", before: "Office Manager", after: "Operations Manager" },
     ]);
-    expect(rowOf(fake, 7)).toMatchObject({
+    expect(rowOf(env.fake, 7)).toMatchObject({
       contact_email: "heidi@initech",
       contact_title: "Operations Manager",
     });
   });
 
   it("a location archived since it was set does not block saving another field", async () => {
-    fake.state.locations.push(
+    env.fake.state.locations.push(
       buildLocationRow({
         location_id: "3",
         location_name: "Acme Old Office",
@@ -197,7 +175,7 @@ describe("submitForm: edit", () => {
         location_archived_at: "2026-01-02 00:00:00",
       }),
     );
-    rowOf(fake, 2)!.contact_location_id = "3";
+    rowOf(env.fake, 2)!.contact_location_id = "3";
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
     expect(form.values.locationId).toBe(3);
@@ -205,7 +183,7 @@ describe("submitForm: edit", () => {
     expect(expectView(view, "card").saved?.changes).toEqual([
       { key: "title", label: "Title", before: "IT Manager", after: "CTO" },
     ]);
-    expect(rowOf(fake, 2)).toMatchObject({ contact_location_id: "3", contact_title: "CTO" });
+    expect(rowOf(env.fake, 2)).toMatchObject({ contact_location_id: "3", contact_title: "CTO" });
   });
 
   it("nothing changed → the card with no changes, and no write", async () => {
@@ -222,7 +200,7 @@ describe("submitForm: edit", () => {
   it("someone changed the contact after the form opened → a conflict notice with their version, and no write", async () => {
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
-    rowOf(fake, 2)!.contact_title = "Head of IT"; // saved in ITFlow's web UI meanwhile
+    rowOf(env.fake, 2)!.contact_title = "Head of IT"; // saved in ITFlow's web UI meanwhile
     const view = await b.submit(editSubmission(form, { department: "Infrastructure" }));
     const notice = expectView(view, "notice");
     expect(notice.level).toBe("conflict");
@@ -231,7 +209,7 @@ describe("submitForm: edit", () => {
     );
     expect(notice.contact).toMatchObject({ id: 2, title: "Head of IT", department: "" });
     expect(updates()).toHaveLength(0);
-    expect(rowOf(fake, 2)).toMatchObject({ contact_title: "Head of IT", contact_department: null });
+    expect(rowOf(env.fake, 2)).toMatchObject({ contact_title: "Head of IT", contact_department: null });
     // Reopened, the form carries the new version and saves.
     const fresh = await b.editForm({ contactId: 2 });
     expect(fresh.version).not.toBe(form.version);
@@ -240,7 +218,7 @@ describe("submitForm: edit", () => {
       "card",
     );
     expect(saved.saved?.changes.map((c) => c.key)).toEqual(["department"]);
-    expect(rowOf(fake, 2)).toMatchObject({
+    expect(rowOf(env.fake, 2)).toMatchObject({
       contact_title: "Head of IT",
       contact_department: "Infrastructure",
     });
@@ -249,7 +227,7 @@ describe("submitForm: edit", () => {
   it("the contact was moved to another client meanwhile → conflict, and no write", async () => {
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
-    rowOf(fake, 2)!.contact_client_id = "3";
+    rowOf(env.fake, 2)!.contact_client_id = "3";
     const notice = expectView(await b.submit(editSubmission(form, { title: "CTO" })), "notice");
     expect(notice.level).toBe("conflict");
     expect(notice.contact?.client).toEqual({ id: 3, name: "Initech & Partners" });
@@ -259,7 +237,7 @@ describe("submitForm: edit", () => {
   it("the contact was deleted meanwhile → a notFound notice, and no write", async () => {
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
-    fake.state.contacts = fake.state.contacts.filter((r) => r.contact_id !== "2");
+    env.fake.state.contacts = env.fake.state.contacts.filter((r) => r.contact_id !== "2");
     expect(await b.submit(editSubmission(form, { title: "CTO" }))).toEqual({
       kind: "notice",
       level: "notFound",
@@ -271,7 +249,7 @@ describe("submitForm: edit", () => {
   it("once a save found the contact deleted, find no longer shows it", async () => {
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
-    fake.state.contacts = fake.state.contacts.filter((r) => r.contact_id !== "2");
+    env.fake.state.contacts = env.fake.state.contacts.filter((r) => r.contact_id !== "2");
     expectView(await b.submit(editSubmission(form, { title: "CTO" })), "notice");
     // The bot was just told #2 is gone; its index must not keep offering a card for him.
     expect(await b.find("bob brown")).toEqual({
@@ -285,15 +263,15 @@ describe("submitForm: edit", () => {
   it("ITFlow failing the update (HTTP 500) → an error notice, and the same submission is tried again later", async () => {
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
-    fake.clearRequests();
+    env.fake.clearRequests();
     const submission = editSubmission(form, { title: "CTO" });
 
-    const gate = new RequestGate(fake);
+    const gate = new RequestGate(env.fake);
     const pending = b.submit(submission);
     expect((await gate.arrival()).query.contact_id).toBe("2"); // the directory's version check
     gate.pass();
     expect((await gate.arrival()).query.contact_id).toBe("2"); // the update recipe's read
-    fake.failNext(1, { status: 500, body: "" }); // ...and the write after it fails
+    env.fake.failNext(1, { status: 500, body: "" }); // ...and the write after it fails
     gate.open();
     expect(await pending).toEqual({
       kind: "notice",
@@ -301,7 +279,7 @@ describe("submitForm: edit", () => {
       text: "ITFlow could not save this (HTTP 500, no details). This usually means a value is longer than its ITFlow column allows (200 characters for name, title, email, phones and department).",
     });
     expect(updates()).toHaveLength(1);
-    expect(rowOf(fake, 2)?.contact_title).toBe("IT Manager");
+    expect(rowOf(env.fake, 2)?.contact_title).toBe("IT Manager");
 
     // The claim was released: the identical submission is really attempted again, and saves.
     const retry = expectView(await b.submit(submission), "card");
@@ -309,13 +287,13 @@ describe("submitForm: edit", () => {
       { key: "title", label: "Title", before: "IT Manager", after: "CTO" },
     ]);
     expect(updates()).toHaveLength(2);
-    expect(rowOf(fake, 2)?.contact_title).toBe("CTO");
+    expect(rowOf(env.fake, 2)?.contact_title).toBe("CTO");
   });
 
   it("the same edit submitted twice at once → one write, both get the card", async () => {
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
-    fake.setLatency(30);
+    env.fake.setLatency(30);
     const [first, second] = await Promise.all([
       b.submit(editSubmission(form, { title: "CTO" })),
       b.submit(editSubmission(form, { title: "CTO" })),
@@ -337,8 +315,8 @@ describe("submitForm: edit", () => {
       changes: [{ key: "primary", label: "Primary contact", before: false, after: true }],
       demotedPrimary: "Alice Anderson",
     });
-    expect(rowOf(fake, 1)?.contact_primary).toBe("0");
-    expect(rowOf(fake, 2)?.contact_primary).toBe("1");
+    expect(rowOf(env.fake, 1)?.contact_primary).toBe("0");
+    expect(rowOf(env.fake, 2)?.contact_primary).toBe("1");
     expect(expectView(await b.find("alice@acme.example"), "card").contact.flags.primary).toBe(false);
   });
 
@@ -367,7 +345,7 @@ describe("submitForm: edit", () => {
     expect(card.saved?.changes).toEqual([
       { key: "email", label: "Email", before: "bob@acme.example", after: "" },
     ]);
-    expect(rowOf(fake, 2)?.contact_email).toBe("");
+    expect(rowOf(env.fake, 2)?.contact_email).toBe("");
   });
 
   it("another client's location → errors.locationId, and no write", async () => {
@@ -388,7 +366,7 @@ describe("submitForm: edit", () => {
       locationId: "Location: choose one of this client's locations.",
     });
     expect(updates()).toHaveLength(0);
-    expect(rowOf(fake, 2)?.contact_location_id).toBe("1");
+    expect(rowOf(env.fake, 2)?.contact_location_id).toBe("1");
   });
 
   it("changing the email to one another contact of the same client uses → caught before the write", async () => {
@@ -399,7 +377,7 @@ describe("submitForm: edit", () => {
       email: "alice@acme.example is already used by Alice Anderson (#1) at Acme Corp.",
     });
     expect(updates()).toHaveLength(0);
-    expect(rowOf(fake, 2)?.contact_email).toBe("bob@acme.example");
+    expect(rowOf(env.fake, 2)?.contact_email).toBe("bob@acme.example");
   });
 
   it("changing the email to one used only under another client is allowed", async () => {
@@ -407,13 +385,13 @@ describe("submitForm: edit", () => {
     const form = await b.editForm({ contactId: 2 });
     const card = expectView(await b.submit(editSubmission(form, { email: "dave@globex.example" })), "card");
     expect(card.saved?.changes.map((c) => c.key)).toEqual(["email"]);
-    expect(rowOf(fake, 2)?.contact_email).toBe("dave@globex.example");
+    expect(rowOf(env.fake, 2)?.contact_email).toBe("dave@globex.example");
   });
 
   it("a form that lost its contact id or version → asks to open Edit again, without asking ITFlow", async () => {
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
-    fake.clearRequests();
+    env.fake.clearRequests();
     const lost = {
       kind: "notice",
       level: "error",
@@ -421,7 +399,7 @@ describe("submitForm: edit", () => {
     };
     expect(await b.submit({ ...editSubmission(form), version: null })).toEqual(lost);
     expect(await b.submit({ ...editSubmission(form), contactId: null })).toEqual(lost);
-    expect(fake.requests).toHaveLength(0);
+    expect(env.fake.requests).toHaveLength(0);
   });
 
   it("a read-only key → ITFlow's refusal as a notice, nothing changed", async () => {
@@ -432,7 +410,7 @@ describe("submitForm: edit", () => {
       level: "error",
       text: "ITFlow refused: the ITFlow user behind the API key lacks the right to do this (its role) or access to this client.",
     });
-    expect(rowOf(fake, 2)?.contact_title).toBe("IT Manager");
+    expect(rowOf(env.fake, 2)?.contact_title).toBe("IT Manager");
   });
 
   it("a key scoped to Acme edits Acme's contacts", async () => {
@@ -440,6 +418,6 @@ describe("submitForm: edit", () => {
     const form = await b.editForm({ query: "carol" });
     const card = expectView(await b.submit(editSubmission(form, { title: "Controller" })), "card");
     expect(card.saved?.changes.map((c) => c.key)).toEqual(["title"]);
-    expect(rowOf(fake, 3)).toMatchObject({ contact_title: "Controller", contact_client_id: "1" });
+    expect(rowOf(env.fake, 3)).toMatchObject({ contact_title: "Controller", contact_client_id: "1" });
   });
 });

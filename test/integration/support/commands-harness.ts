@@ -2,7 +2,7 @@
 // ContactDirectory, MemoryStore) against the fake ITFlow, the command handlers called exactly as an
 // adapter would, and every view they return kept so a test file can check none of them leaks the
 // API key or a PIN. Nothing of ours is stubbed; the fake is the only stand-in.
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { type Caller, editPolicy } from "../../../commands/caller.js";
 import type { CommandContext } from "../../../commands/context.js";
 import { findContacts } from "../../../commands/find.js";
@@ -12,7 +12,12 @@ import { ContactDirectory } from "../../../src/contacts/directory.js";
 import { ItflowClient } from "../../../src/itflow/client.js";
 import { silentLogger } from "../../../src/log.js";
 import { MemoryStore, type Store } from "../../../src/store.js";
-import type { ContactRow, FakeItflow, RecordedRequest } from "../../fakes/itflow/index.js";
+import {
+  type ContactRow,
+  type FakeItflow,
+  type RecordedRequest,
+  startFakeItflow,
+} from "../../fakes/itflow/index.js";
 
 /** A technician in Slack workspace T1; the default caller everywhere. */
 export const TECH: Caller = { platform: "slack", workspaceId: "T1", userId: "U1", roleIds: [] };
@@ -205,4 +210,46 @@ function keysOf(value: unknown, into: Set<string> = new Set()): Set<string> {
 export function expectNothingSecret(views: readonly unknown[], apiKey: string): void {
   expect(JSON.stringify(views)).not.toContain(apiKey);
   expect([...keysOf(views)].filter((k) => /pin|api_?key|secret|token/i.test(k))).toEqual([]);
+}
+
+export interface BotsUnderTest {
+  /** The fake ITFlow shared by the file's tests, reset to the seed before each test. */
+  readonly fake: FakeItflow;
+  /** A bot (core + command handlers) on that fake; closed after the test. */
+  bot(options?: BotOptions): Bot;
+}
+
+/**
+ * Registers the hooks every command-handler test file needs: one fake ITFlow for the file, reset
+ * before each test, and after each test every bot closed and every view it returned checked for
+ * the API key and anything named like a secret.
+ */
+export function useBots(): BotsUnderTest {
+  let fake: FakeItflow | undefined;
+  let bots: Bot[] = [];
+  beforeAll(async () => {
+    fake = await startFakeItflow();
+  });
+  beforeEach(() => {
+    fake?.reset();
+  });
+  afterEach(async () => {
+    for (const b of bots) expectNothingSecret(b.views, b.apiKey);
+    await Promise.all(bots.map((b) => b.close()));
+    bots = [];
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  return {
+    get fake() {
+      if (!fake) throw new Error("the fake ITFlow starts in beforeAll");
+      return fake;
+    },
+    bot(options: BotOptions = {}) {
+      const b = new Bot(this.fake, options);
+      bots.push(b);
+      return b;
+    },
+  };
 }
