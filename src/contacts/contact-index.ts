@@ -3,6 +3,7 @@
 // at one). Names and digits live in one long string each and are searched with indexOf, which is
 // fast over 50,000 contacts and costs far less memory than a map of every substring.
 import type { CountryCode } from "libphonenumber-js";
+import { HashedKeys, PackedLists } from "./packed.js";
 import { phoneKeys } from "./phone.js";
 import { normalizeForSearch } from "./text.js";
 import type { Contact } from "./types.js";
@@ -88,22 +89,40 @@ function push<K>(map: Map<K, number[]>, key: K, id: number): void {
   else if (!list.includes(id)) list.push(id);
 }
 
+/** Posting lists for the trigrams of each entry; entries come in id order, one per contact. */
+function postingsOf(entries: Array<[number, string]>): PackedLists {
+  const lists = new Map<string, number[]>();
+  for (const [id, text] of entries) {
+    for (const gram of trigramsOf(text)) {
+      const list = lists.get(gram);
+      if (!list) lists.set(gram, [id]);
+      else if (list[list.length - 1] !== id) list.push(id);
+    }
+  }
+  return PackedLists.build(lists);
+}
+
 export class ContactIndex {
   private readonly byId = new Map<number, Contact>();
-  private readonly byEmail = new Map<string, number[]>();
-  private readonly byPhoneKey = new Map<string, number[]>();
+  /** Lower-cased email → contacts, as built (packed; candidates are checked on lookup)... */
+  private readonly emails: HashedKeys;
+  /** ...and for the contacts upserted since (see `recent`). */
+  private readonly recentEmails = new Map<string, number[]>();
+  /** Phone match keys (see phone.ts) → contacts, as built and since, the same way. */
+  private readonly phoneKeys: HashedKeys;
+  private readonly recentPhoneKeys = new Map<string, number[]>();
   /** Each contact's name as search compares it, computed once, not per query. */
   private readonly searchNames = new Map<number, string>();
-  /** Every three-character run of a name → the contacts whose name holds it. */
-  private readonly trigrams = new Map<string, number[]>();
+  /** Every three-character run of a name → the contacts whose name holds it (as built). */
+  private readonly trigrams: PackedLists;
   /** The same for the digits of every phone and mobile number. */
-  private readonly digitTrigrams = new Map<string, number[]>();
+  private readonly digitTrigrams: PackedLists;
   /** Search names in sorted order (with their ids), for names that start with the query. */
-  private sortedNames: string[] = [];
-  private sortedIds = new Int32Array(0);
-  private names: Haystack = buildHaystack([]);
-  private digits: Haystack = buildHaystack([]);
-  /** Contacts added or changed since the haystacks were built; searched one by one. */
+  private readonly sortedNames: string[];
+  private readonly sortedIds: Int32Array;
+  private readonly names: Haystack;
+  private readonly digits: Haystack;
+  /** Contacts added or changed since the index was built; searched one by one. */
   private readonly recent = new Set<number>();
   readonly builtAt: number;
 
@@ -113,25 +132,29 @@ export class ContactIndex {
     now = Date.now(),
   ) {
     this.builtAt = now;
+    const emails = HashedKeys.builder();
+    const phones = HashedKeys.builder();
     const nameEntries: Array<[number, string]> = [];
     const digitEntries: Array<[number, string]> = [];
     for (const contact of contacts) {
-      this.addToMaps(contact);
-      nameEntries.push([contact.id, this.searchNames.get(contact.id) ?? ""]);
+      const name = normalizeForSearch(contact.name);
+      this.byId.set(contact.id, contact);
+      this.searchNames.set(contact.id, name);
+      if (contact.email) emails.add(contact.email.toLowerCase(), contact.id);
+      for (const key of this.keysOf(contact)) phones.add(key, contact.id);
+      nameEntries.push([contact.id, name]);
       const numbers = [contact.phone, contact.mobile].filter(Boolean).join(SEP);
       if (numbers) digitEntries.push([contact.id, numbers]);
     }
+    this.emails = emails.done();
+    this.phoneKeys = phones.done();
     this.names = buildHaystack(nameEntries);
-    for (const [id, name] of nameEntries) {
-      for (const gram of trigramsOf(name)) push(this.trigrams, gram, id);
-    }
-    for (const [id, numbers] of digitEntries) {
-      for (const gram of trigramsOf(numbers)) push(this.digitTrigrams, gram, id);
-    }
+    this.digits = buildHaystack(digitEntries);
+    this.trigrams = postingsOf(nameEntries);
+    this.digitTrigrams = postingsOf(digitEntries);
     nameEntries.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
     this.sortedNames = nameEntries.map(([, name]) => name);
     this.sortedIds = Int32Array.from(nameEntries, ([id]) => id);
-    this.digits = buildHaystack(digitEntries);
   }
 
   get size(): number {
@@ -149,10 +172,14 @@ export class ContactIndex {
   /** Adds or replaces one contact (after a write, or a contact found by an exact read). */
   upsert(contact: Contact): void {
     this.remove(contact.id);
-    this.addToMaps(contact);
+    this.byId.set(contact.id, contact);
+    this.searchNames.set(contact.id, normalizeForSearch(contact.name));
+    if (contact.email) push(this.recentEmails, contact.email.toLowerCase(), contact.id);
+    for (const key of this.keysOf(contact)) push(this.recentPhoneKeys, key, contact.id);
     this.recent.add(contact.id);
   }
 
+  /** The packed tables keep the id; lookups drop it because it is no longer in `byId`. */
   remove(id: number): void {
     const old = this.byId.get(id);
     if (!old) return;
@@ -165,12 +192,20 @@ export class ContactIndex {
       if (rest.length) map.set(key, rest);
       else map.delete(key);
     };
-    if (old.email) drop(this.byEmail, old.email.toLowerCase());
-    for (const key of this.keysOf(old)) drop(this.byPhoneKey, key);
+    if (old.email) drop(this.recentEmails, old.email.toLowerCase());
+    for (const key of this.keysOf(old)) drop(this.recentPhoneKeys, key);
   }
 
   byEmailAddress(email: string): Contact[] {
-    return this.resolve(this.byEmail.get(email.trim().toLowerCase()) ?? []);
+    const key = email.trim().toLowerCase();
+    const ids = new Set<number>(this.emails.candidates(key));
+    for (const id of this.recentEmails.get(key) ?? []) ids.add(id);
+    const out: Contact[] = [];
+    for (const id of ids) {
+      const contact = this.byId.get(id);
+      if (contact && contact.email.toLowerCase() === key) out.push(contact);
+    }
+    return out;
   }
 
   /**
@@ -179,11 +214,20 @@ export class ContactIndex {
    */
   byPhone(keys: readonly string[], typedDigits: string): IndexHit[] {
     const ids = new Set<number>();
-    for (const key of keys) for (const id of this.byPhoneKey.get(key) ?? []) ids.add(id);
-    return this.resolve([...ids]).map((contact) => {
+    for (const key of keys) {
+      for (const id of this.phoneKeys.candidates(key)) ids.add(id);
+      for (const id of this.recentPhoneKeys.get(key) ?? []) ids.add(id);
+    }
+    const hits: IndexHit[] = [];
+    for (const id of ids) {
+      const contact = this.byId.get(id);
+      if (!contact) continue;
+      const own = this.keysOf(contact);
+      if (!keys.some((key) => own.includes(key))) continue;
       const exact = contact.phone === typedDigits || contact.mobile === typedDigits;
-      return { contact, match: exact ? "exact" : "number", rank: exact ? 0 : 1 } satisfies IndexHit;
-    });
+      hits.push({ contact, match: exact ? "exact" : "number", rank: exact ? 0 : 1 });
+    }
+    return hits;
   }
 
   /** Contacts whose phone or mobile digits contain `digits` (3+ digits typed, e.g. "4567"). */
@@ -191,7 +235,7 @@ export class ContactIndex {
     let rarest: Iterable<number> | null = null;
     let size = Number.POSITIVE_INFINITY;
     for (const gram of trigramsOf(digits)) {
-      const list = this.digitTrigrams.get(gram) ?? [];
+      const list = this.digitTrigrams.get(gram);
       if (list.length < size) [rarest, size] = [list, list.length];
     }
     const candidates = rarest ?? searchHaystack(this.digits, digits, Math.max(limit, NAME_SCAN));
@@ -273,10 +317,10 @@ export class ContactIndex {
    * them), or, for words too short to have one, a bounded scan of the names.
    */
   private nameCandidates(normalized: string, words: string[], limit: number): Iterable<number> {
-    let rarest: number[] | null = null;
+    let rarest: Int32Array | null = null;
     for (const word of words) {
       for (const gram of trigramsOf(word)) {
-        const list = this.trigrams.get(gram) ?? [];
+        const list = this.trigrams.get(gram);
         if (!rarest || list.length < rarest.length) rarest = list;
       }
     }
@@ -285,27 +329,11 @@ export class ContactIndex {
     return searchHaystack(this.names, longest, Math.max(limit, NAME_SCAN));
   }
 
-  private addToMaps(contact: Contact): void {
-    this.byId.set(contact.id, contact);
-    this.searchNames.set(contact.id, normalizeForSearch(contact.name));
-    if (contact.email) push(this.byEmail, contact.email.toLowerCase(), contact.id);
-    for (const key of this.keysOf(contact)) push(this.byPhoneKey, key, contact.id);
-  }
-
   private keysOf(contact: Contact): string[] {
     return [
       ...(contact.phone ? phoneKeys(contact.phone, contact.phoneCountryCode, this.region) : []),
       ...(contact.mobile ? phoneKeys(contact.mobile, contact.mobileCountryCode, this.region) : []),
     ];
-  }
-
-  private resolve(ids: number[]): Contact[] {
-    const out: Contact[] = [];
-    for (const id of ids) {
-      const c = this.byId.get(id);
-      if (c) out.push(c);
-    }
-    return out;
   }
 }
 

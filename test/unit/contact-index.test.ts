@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ContactIndex } from "../../src/contacts/contact-index.js";
+import { HashedKeys, hashKey, PackedLists } from "../../src/contacts/packed.js";
+import { parsePhoneQuery } from "../../src/contacts/phone.js";
 import type { Contact } from "../../src/contacts/types.js";
 
 function contact(id: number, name: string, phone = "", mobile = ""): Contact {
@@ -109,5 +111,73 @@ describe("ContactIndex", () => {
     expect(hits.slice(0, firstInside === -1 ? hits.length : firstInside).every((h) => h.rank === 2)).toBe(
       true,
     );
+  });
+
+  it("finds by email and by number as built, and follows edits and removals made since", () => {
+    const local = new ContactIndex(
+      [
+        { ...contact(1, "Ann One", "5551230001"), email: "Shared@Example.com" },
+        { ...contact(2, "Ben Two", "", "5551230001"), email: "shared@example.com" },
+        contact(3, "Cat Three", "5551230003"),
+      ],
+      "US",
+    );
+    const ids = (list: Array<{ id: number }>) => list.map((c) => c.id).sort((a, b) => a - b);
+    const byNumber = (digits: string) =>
+      local.byPhone(parsePhoneQuery(digits, "US")?.keys ?? [], digits).map((h) => h.contact);
+    expect(ids(local.byEmailAddress(" SHARED@example.com"))).toEqual([1, 2]);
+    expect(ids(byNumber("5551230001"))).toEqual([1, 2]);
+
+    local.upsert({ ...contact(1, "Ann One", "5559990001"), email: "ann@example.com" });
+    local.remove(3);
+    local.upsert({ ...contact(4, "Dan Four", "5551230001"), email: "shared@example.com" });
+    expect(ids(local.byEmailAddress("shared@example.com"))).toEqual([2, 4]);
+    expect(ids(local.byEmailAddress("ann@example.com"))).toEqual([1]);
+    expect(ids(byNumber("5551230001"))).toEqual([2, 4]);
+    expect(ids(byNumber("5559990001"))).toEqual([1]);
+    expect(byNumber("5551230003")).toEqual([]);
+    expect(local.byEmailAddress("c3@example.com")).toEqual([]);
+  });
+});
+
+describe("packed tables", () => {
+  it("HashedKeys returns every id filed under a key, and nothing for an unknown key", () => {
+    const builder = HashedKeys.builder();
+    for (let id = 0; id < 5000; id++) builder.add(`key${id % 1000}`, id);
+    const table = builder.done();
+    expect(table.size).toBe(5000);
+    expect([...table.candidates("key7")]).toEqual([7, 1007, 2007, 3007, 4007]);
+    expect([...table.candidates("key1000")]).toEqual([]);
+  });
+
+  it("HashedKeys lists colliding keys together, so callers must check (FNV-1a collides on these)", () => {
+    // Two different strings with one 32-bit FNV-1a hash, found by search for this test.
+    const [a, b] = ["u31992@example.com", "u605430@example.com"];
+    expect(hashKey(a)).toBe(hashKey(b));
+    const builder = HashedKeys.builder();
+    builder.add(a, 1);
+    builder.add(b, 2);
+    expect([...builder.done().candidates(a)]).toEqual([1, 2]);
+    // ...and the index does check: each address finds only its own contact.
+    const index = new ContactIndex(
+      [
+        { ...contact(1, "Ann"), email: a },
+        { ...contact(2, "Ben"), email: b },
+      ],
+      "US",
+    );
+    expect(index.byEmailAddress(a).map((c) => c.id)).toEqual([1]);
+    expect(index.byEmailAddress(b).map((c) => c.id)).toEqual([2]);
+  });
+
+  it("PackedLists keeps each list whole and in order", () => {
+    const lists = new Map([
+      ["abc", [3, 1, 2]],
+      ["xyz", [9]],
+    ]);
+    const packed = PackedLists.build(lists);
+    expect([...packed.get("abc")]).toEqual([3, 1, 2]);
+    expect([...packed.get("xyz")]).toEqual([9]);
+    expect([...packed.get("nope")]).toEqual([]);
   });
 });
