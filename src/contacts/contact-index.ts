@@ -57,29 +57,22 @@ function entryAt(hay: Haystack, position: number): number {
 }
 
 /**
- * Ids of the entries containing `needle`, at most `limit`, in index order. `shift` is how many
- * leading characters of the needle lie before the entry (1 for a needle that starts with SEP).
+ * Ids of the entries containing `needle`, at most `limit`, in index order, each once (one entry
+ * per contact).
  */
-function searchHaystack(
-  hay: Haystack,
-  needle: string,
-  limit: number,
-  found = new Set<number>(),
-  shift = 0,
-): Set<number> {
+function searchHaystack(hay: Haystack, needle: string, limit: number): number[] {
+  const found: number[] = [];
   if (needle === "" || hay.ids.length === 0) return found;
   let from = 0;
-  const start = found.size;
-  while (found.size - start < limit) {
+  while (found.length < limit) {
     const at = hay.text.indexOf(needle, from);
     if (at < 0) break;
-    const entry = entryAt(hay, at + shift);
-    found.add(hay.ids[entry] ?? -1);
+    const entry = entryAt(hay, at);
+    found.push(hay.ids[entry] ?? -1);
     // Skip to the next entry: one hit per contact is enough.
     const next = hay.starts[entry + 1];
     from = next === undefined ? hay.text.length : next;
   }
-  found.delete(-1);
   return found;
 }
 
@@ -232,20 +225,16 @@ export class ContactIndex {
 
   /** Contacts whose phone or mobile digits contain `digits` (3+ digits typed, e.g. "4567"). */
   byPartialDigits(digits: string, limit = NAME_RESULTS): IndexHit[] {
-    let rarest: Iterable<number> | null = null;
-    let size = Number.POSITIVE_INFINITY;
+    let rarest: Int32Array | null = null;
     for (const gram of trigramsOf(digits)) {
       const list = this.digitTrigrams.get(gram);
-      if (list.length < size) [rarest, size] = [list, list.length];
+      if (!rarest || list.length < rarest.length) rarest = list;
     }
     const candidates = rarest ?? searchHaystack(this.digits, digits, Math.max(limit, NAME_SCAN));
     // Numbers ending in the digits (the last four of a number read out on the phone) rank first.
     const ending: IndexHit[] = [];
     const inside: IndexHit[] = [];
-    const seen = new Set<number>();
     const consider = (id: number) => {
-      if (seen.has(id) || ending.length >= limit) return;
-      seen.add(id);
       const contact = this.byId.get(id);
       if (!contact || !(contact.phone.includes(digits) || contact.mobile.includes(digits))) return;
       if (contact.phone.endsWith(digits) || contact.mobile.endsWith(digits)) {
@@ -253,8 +242,15 @@ export class ContactIndex {
       } else inside.push({ contact, match: "partial", rank: 3 });
     };
     for (const id of this.recent) consider(id);
-    for (const id of candidates) consider(id);
-    return [...ending, ...inside].slice(0, limit);
+    // Indexed loops and no "seen" set: a search can walk thousands of candidates, and per-candidate
+    // garbage is what turns into GC pauses. A candidate list holds each contact once; recent
+    // contacts were considered above, with their current numbers.
+    for (let i = 0; i < candidates.length && ending.length < limit; i++) {
+      const id = candidates[i] ?? -1;
+      if (!this.recent.has(id)) consider(id);
+    }
+    const hits = ending.length >= limit ? ending : ending.concat(inside);
+    return hits.length > limit ? hits.slice(0, limit) : hits;
   }
 
   /**
@@ -268,26 +264,33 @@ export class ContactIndex {
     if (words.length === 0) return [];
     // Ranks: 0 exact name, 1 name starts with the query, 2 every word starts a word, 3 anywhere.
     const buckets: number[][] = [[], [], [], []];
-    const seen = new Set<number>();
     const consider = (id: number) => {
-      if (seen.has(id)) return;
-      seen.add(id);
       const name = this.searchNames.get(id);
-      if (name === undefined || !words.every((w) => name.includes(w))) return;
+      if (name === undefined || !containsAll(name, words)) return;
       const rank =
         name === normalized ? 0 : name.startsWith(normalized) ? 1 : wordStarts(name, words) ? 2 : 3;
       buckets[rank]?.push(id);
     };
+    const good = () => (buckets[0]?.length ?? 0) + (buckets[1]?.length ?? 0) + (buckets[2]?.length ?? 0);
     // Names starting with the query come from the sorted list, so they are never missed...
+    const considered = new Set<number>();
     for (let i = this.lowerBound(normalized); i < this.sortedNames.length; i++) {
       if (!this.sortedNames[i]?.startsWith(normalized) || (buckets[1]?.length ?? 0) >= limit) break;
-      consider(this.sortedIds[i] ?? -1);
-    }
-    for (const id of this.recent) consider(id);
-    // ...and the rest stops once enough good matches are in: "smith" must not cost 2,500 checks.
-    for (const id of this.nameCandidates(normalized, words, limit)) {
-      if ((buckets[0]?.length ?? 0) + (buckets[1]?.length ?? 0) + (buckets[2]?.length ?? 0) >= limit) break;
+      const id = this.sortedIds[i] ?? -1;
+      considered.add(id);
       consider(id);
+    }
+    for (const id of this.recent) {
+      if (considered.has(id)) continue;
+      considered.add(id);
+      consider(id);
+    }
+    // ...and the rest stops once enough good matches are in: "smith" must not cost 2,500 checks.
+    // A candidate list holds each contact once, so only the few ids above need remembering.
+    const candidates = this.nameCandidates(normalized, words, limit);
+    for (let i = 0; i < candidates.length && good() < limit; i++) {
+      const id = candidates[i] ?? -1;
+      if (!considered.has(id)) consider(id);
     }
     const hits: IndexHit[] = [];
     buckets.forEach((bucket, rank) => {
@@ -316,7 +319,7 @@ export class ContactIndex {
    * Contacts that may match: those holding the query's rarest trigram (every match holds all of
    * them), or, for words too short to have one, a bounded scan of the names.
    */
-  private nameCandidates(normalized: string, words: string[], limit: number): Iterable<number> {
+  private nameCandidates(normalized: string, words: string[], limit: number): ArrayLike<number> {
     let rarest: Int32Array | null = null;
     for (const word of words) {
       for (const gram of trigramsOf(word)) {
@@ -343,7 +346,14 @@ function trigramsOf(text: string): Set<string> {
   return grams;
 }
 
-/** Every word typed begins a word of the name ("jo sm" for "John Smith"); allocates nothing. */
-function wordStarts(name: string, words: string[]): boolean {
-  return words.every((w) => name.startsWith(w) || name.includes(` ${w}`));
+/** Every word typed appears in the name (a loop, not `every`: no closure per name checked). */
+function containsAll(name: string, words: readonly string[]): boolean {
+  for (const w of words) if (!name.includes(w)) return false;
+  return true;
+}
+
+/** Every word typed begins a word of the name ("jo sm" for "John Smith"). */
+function wordStarts(name: string, words: readonly string[]): boolean {
+  for (const w of words) if (!(name.startsWith(w) || name.includes(` ${w}`))) return false;
+  return true;
 }

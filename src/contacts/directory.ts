@@ -177,18 +177,15 @@ export class ContactDirectory {
         break;
     }
     hits = await this.withOtherReplicasWrites(snap, hits);
-    // One row object per hit, sorted in place: a search can match hundreds of contacts and
-    // every extra object per row shows up as garbage-collection pauses.
+    // Sorted before the rows are made, and one row object per hit: a search can match hundreds
+    // of contacts and every extra object per row shows up as garbage-collection pauses.
+    hits.sort((a, b) => a.rank - b.rank || byName(a.contact, b.contact));
     const rows: ContactRow[] = [];
-    const rank = new Map<ContactRow, number>();
     for (const hit of hits) {
       if (hit.contact.archivedAt !== null && !options.includeArchived) continue;
       const row = this.toRow(snap, hit.contact, hit.match);
-      if (!row) continue;
-      rows.push(row);
-      rank.set(row, hit.rank);
+      if (row) rows.push(row);
     }
-    rows.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || byName(a.contact, b.contact));
     return rows;
   }
 
