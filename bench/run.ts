@@ -6,10 +6,12 @@
 // (c) ITFlow requests made by 100 concurrent identical finds; (d) Slack signed request → ack, real
 // Bolt app in HTTP mode, 50 in flight (scenarios/slack-ack.ts); (e) RSS in child processes, the
 // whole bot with Slack and Discord running, and the core alone (scenarios/memory.ts).
+import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { BENCH } from "./config.js";
 import { type BenchEnv, startEnv } from "./env.js";
 import { collectGarbage } from "./measure.js";
+import { missingStartFlags, START_FLAGS } from "./node-flags.js";
 import { runCoalesce } from "./scenarios/coalesce.js";
 import { runEmailFind } from "./scenarios/email-find.js";
 import { runMemory } from "./scenarios/memory.js";
@@ -80,7 +82,7 @@ async function main(): Promise<number> {
     `ITFlow contact bot bench — fake ITFlow 26.08 on 127.0.0.1 (in this process) with ` +
     `${fmtInt(indexed.contacts)} contacts / ${fmtInt(indexed.clients)} clients; ` +
     `bot defaults (page ${BENCH.pageSize}, cache ${BENCH.cacheTtlMs / 1000} s); ` +
-    `Node ${process.version}, ${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(1)}; p99 = nearest rank; ` +
+    `Node ${process.version}${START_FLAGS.length ? ` ${START_FLAGS.join(" ")} (as npm start)` : ""}, ${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(1)}; p99 = nearest rank; ` +
     `run ${seconds} s (${durations.join(", ")})` +
     (BENCH.quick ? "; BENCH_QUICK=1 (iterations ÷4)" : "");
   process.stdout.write(
@@ -89,14 +91,25 @@ async function main(): Promise<number> {
   return crashed ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `bench failed before measuring: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+/** Runs this script again under the flags of `npm start`, so the bot's code runs as deployed. */
+function rerunWithStartFlags(missing: string[]): number {
+  const child = spawnSync(process.execPath, [...missing, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+  });
+  return child.status ?? 1;
+}
+
+const missing = missingStartFlags();
+if (missing.length > 0) process.exitCode = rerunWithStartFlags(missing);
+else
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `bench failed before measuring: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );

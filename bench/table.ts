@@ -16,8 +16,9 @@ export function fmtRatio(ratio: number): string {
   return `${ratio.toFixed(digits)}×`;
 }
 
+/** Megabytes of 10^6 bytes: the stricter reading of a "150 MB" target (150 MiB would allow 7 MB more). */
 export function fmtMB(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 export function fmtInt(n: number): string {

@@ -9,10 +9,10 @@
 //     child's port, Discord interactions over the fake gateway), then the child idles and reports.
 // The target (≤ 150 MB) is for the whole bot: the "both adapters" row.
 //
-// The child runs as plain JavaScript, like the deployed bot (node dist/…): it is compiled first
-// (tsc, no type check) into a temporary directory. Under the tsx loader the same process holds
-// ~30–40 MB more (loader thread, transformed sources). If compiling fails, it runs under tsx and
-// the row says so.
+// The child runs as plain JavaScript with the Node flags of `npm start` (bench/node-flags.ts), like
+// the deployed bot: it is compiled first (tsc, no type check) into a temporary directory. Under the
+// tsx loader the same process holds ~30–40 MB more (loader thread, transformed sources). If
+// compiling fails, it runs under tsx and the row says so.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -30,6 +30,7 @@ import {
 } from "../../test/fakes/slack/index.js";
 import { BENCH } from "../config.js";
 import type { BenchEnv } from "../env.js";
+import { START_FLAGS } from "../node-flags.js";
 import { fmtInt, fmtMB, fmtMs } from "../table.js";
 import type { ScenarioResult } from "../types.js";
 import type { AdaptersReport, MemoryReport } from "./memory-child.js";
@@ -98,13 +99,14 @@ async function prepareChild(dir: string): Promise<ChildRuntime> {
   const compiled = await compileChild(dir);
   return compiled
     ? {
-        args: (url, mode) => ["--expose-gc", compiled, url, mode],
-        label: "plain node, compiled JS",
+        args: (url, mode) => ["--expose-gc", ...START_FLAGS, compiled, url, mode],
+        label: `plain node, compiled JS${START_FLAGS.length ? `, ${START_FLAGS.join(" ")} as in npm start` : ""}`,
       }
     : {
         args: (url, mode) => [
           ...process.execArgv.filter((a) => a !== "--expose-gc"),
           "--expose-gc",
+          ...START_FLAGS,
           join(REPO, CHILD_TS),
           url,
           mode,
@@ -253,7 +255,7 @@ export async function runMemory(env: BenchEnv): Promise<ScenarioResult> {
   const label = `${fmtInt(r.contacts)} contacts / ${fmtInt(r.clients)} clients`;
   const full = a.report;
   const fullLabel = `${fmtInt(full.contacts)} contacts / ${fmtInt(full.clients)} clients`;
-  const fullMB = full.settled.rss / 1024 / 1024;
+  const fullMB = full.settled.rss / 1e6;
   const delta = full.settled.rss - r.settled.rss;
   const target = `(e) RSS ≤ ${TARGET_MB} MB with both adapters and 50k contacts`;
   const traffic = `after ${a.slackAnswered}/${TRAFFIC} Slack and ${a.discordAnswered}/${TRAFFIC} Discord finds answered`;
