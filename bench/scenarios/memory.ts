@@ -255,7 +255,9 @@ export async function runMemory(env: BenchEnv): Promise<ScenarioResult> {
   const label = `${fmtInt(r.contacts)} contacts / ${fmtInt(r.clients)} clients`;
   const full = a.report;
   const fullLabel = `${fmtInt(full.contacts)} contacts / ${fmtInt(full.clients)} clients`;
-  const fullMB = full.settled.rss / 1e6;
+  // The headline is the bot as deployed (it never forces a gc); after a forced gc is context.
+  const held = Math.max(full.idle.rss, full.settled.rss);
+  const fullMB = held / 1e6;
   const delta = full.settled.rss - r.settled.rss;
   const target = `(e) RSS ≤ ${TARGET_MB} MB with both adapters and 50k contacts`;
   const traffic = `after ${a.slackAnswered}/${TRAFFIC} Slack and ${a.discordAnswered}/${TRAFFIC} Discord finds answered`;
@@ -264,7 +266,7 @@ export async function runMemory(env: BenchEnv): Promise<ScenarioResult> {
       {
         id: "(e)",
         what: `RSS, BOTH ADAPTERS (Slack HTTP + Discord), ${fullLabel} indexed`,
-        result: `${fmtMB(full.settled.rss)} settled (${full.settleMs / 1000} s idle, ${full.gc ? "after gc" : "no gc"}; ${traffic}); ${runtime}`,
+        result: `${fmtMB(held)} after ${full.settleMs / 1000} s idle, no forced gc (${fmtMB(full.settled.rss)} after one); ${traffic}; ${runtime}`,
         target: `≤ ${TARGET_MB} MB`,
       },
       {
@@ -308,7 +310,7 @@ export async function runMemory(env: BenchEnv): Promise<ScenarioResult> {
         target,
         status: fullMB <= TARGET_MB ? "MET" : "MISSED",
         detail:
-          `${fmtMB(full.settled.rss)} settled with Slack (HTTP) and Discord running, ${fullLabel}, ${traffic}; ` +
+          `${fmtMB(held)} after ${full.settleMs / 1000} s idle with Slack (HTTP) and Discord running, ${fullLabel}, ${traffic}; ` +
           `core alone ${fmtMB(r.settled.rss)} (adapters ${delta >= 0 ? "+" : "−"}${fmtMB(Math.abs(delta))}); ${runtime}`,
       },
     ],
