@@ -86,7 +86,9 @@ function push<K>(map: Map<K, number[]>, key: K, id: number): void {
 function postingsOf(entries: Array<[number, string]>): PackedLists {
   const lists = new Map<string, number[]>();
   for (const [id, text] of entries) {
-    for (const gram of trigramsOf(text)) {
+    // No set of the entry's trigrams: a gram seen twice in one entry finds its id already last.
+    for (let i = 0; i + 3 <= text.length; i++) {
+      const gram = text.slice(i, i + 3);
       const list = lists.get(gram);
       if (!list) lists.set(gram, [id]);
       else if (list[list.length - 1] !== id) list.push(id);

@@ -177,6 +177,29 @@ describe("contact rows", () => {
     expect(contactRowSchema.safeParse({ ...base, contact_id: "abc" }).success).toBe(false);
     expect(contactRowSchema.safeParse({ ...base, contact_client_id: undefined }).success).toBe(false);
   });
+
+  it("reads numbers where text is expected, and refuses any other kind of value, naming the column", () => {
+    const parsed = contactRowSchema.parse({
+      ...base,
+      contact_phone: 5551234567,
+      contact_location_id: 4,
+      contact_technical: 1,
+      contact_updated_at: "0000-00-00 00:00:00",
+      contact_phone_country_code: " ",
+    });
+    expect(parsed).toMatchObject({
+      phone: "5551234567",
+      locationId: 4,
+      technical: true,
+      updatedAt: null,
+      phoneCountryCode: null,
+    });
+    for (const bad of [{ a: 1 }, ["x"], true]) {
+      const result = contactRowSchema.safeParse({ ...base, contact_email: bad });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(["contact_email"]);
+    }
+  });
 });
 
 describe("how ITFlow stores a draft", () => {
