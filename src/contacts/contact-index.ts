@@ -82,23 +82,80 @@ function push<K>(map: Map<K, number[]>, key: K, id: number): void {
   else if (!list.includes(id)) list.push(id);
 }
 
-/** Posting lists for the trigrams of each entry; entries come in id order, one per contact. */
-function postingsOf(entries: Array<[number, string]>): PackedLists {
-  const lists = new Map<string, number[]>();
-  for (const [id, text] of entries) {
-    // No set of the entry's trigrams: a gram seen twice in one entry finds its id already last.
-    for (let i = 0; i + 3 <= text.length; i++) {
-      const gram = text.slice(i, i + 3);
-      const list = lists.get(gram);
-      if (!list) lists.set(gram, [id]);
-      else if (list[list.length - 1] !== id) list.push(id);
-    }
+/** Files `id` under every trigram of `text`; a contact's grams are added together, in one call. */
+function addGrams(lists: Map<string, number[]>, id: number, text: string): void {
+  // No set of the text's trigrams: a gram seen twice in one text finds its id already last.
+  for (let i = 0; i + 3 <= text.length; i++) {
+    const gram = text.slice(i, i + 3);
+    const list = lists.get(gram);
+    if (!list) lists.set(gram, [id]);
+    else if (list[list.length - 1] !== id) list.push(id);
   }
-  return PackedLists.build(lists);
 }
 
+/** A new index's contents, gathered one contact at a time (see ContactIndex.assemble). */
+class IndexDraft {
+  readonly byId = new Map<number, Contact>();
+  readonly searchNames = new Map<number, string>();
+  readonly emails = HashedKeys.builder();
+  readonly phones = HashedKeys.builder();
+  readonly nameEntries: Array<[number, string]> = [];
+  readonly digitEntries: Array<[number, string]> = [];
+  readonly nameGrams = new Map<string, number[]>();
+  readonly digitGrams = new Map<string, number[]>();
+
+  constructor(private readonly keysOf: (contact: Contact) => string[]) {}
+
+  add(contact: Contact): void {
+    // Pages are de-duplicated upstream; a repeat here would file one contact twice.
+    if (this.byId.has(contact.id)) return;
+    const name = normalizeForSearch(contact.name);
+    this.byId.set(contact.id, contact);
+    this.searchNames.set(contact.id, name);
+    if (contact.email) this.emails.add(contact.email.toLowerCase(), contact.id);
+    for (const key of this.keysOf(contact)) this.phones.add(key, contact.id);
+    this.nameEntries.push([contact.id, name]);
+    addGrams(this.nameGrams, contact.id, name);
+    const numbers =
+      contact.phone && contact.mobile
+        ? contact.phone + SEP + contact.mobile
+        : contact.phone || contact.mobile;
+    if (numbers) {
+      this.digitEntries.push([contact.id, numbers]);
+      addGrams(this.digitGrams, contact.id, numbers);
+    }
+  }
+}
+
+/** What an index is made of once assembled. */
+interface IndexParts {
+  byId: Map<number, Contact>;
+  searchNames: Map<number, string>;
+  emails: HashedKeys;
+  phoneKeys: HashedKeys;
+  trigrams: PackedLists;
+  digitTrigrams: PackedLists;
+  sortedNames: string[];
+  sortedIds: Int32Array;
+  names: Haystack;
+  digits: Haystack;
+}
+
+export interface BuildOptions {
+  now?: number;
+  /** Longest stretch of building between two turns of the event loop (ms). */
+  sliceMs?: number;
+  /** Gives the event loop a turn; the default waits for setImmediate. */
+  pause?: () => Promise<void>;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Contacts added between two checks of the clock during a build. */
+const CHECK_EVERY = 256;
+
 export class ContactIndex {
-  private readonly byId = new Map<number, Contact>();
+  private readonly byId: Map<number, Contact>;
   /** Lower-cased email → contacts, as built (packed; candidates are checked on lookup)... */
   private readonly emails: HashedKeys;
   /** ...and for the contacts upserted since (see `recent`). */
@@ -107,7 +164,7 @@ export class ContactIndex {
   private readonly phoneKeys: HashedKeys;
   private readonly recentPhoneKeys = new Map<string, number[]>();
   /** Each contact's name as search compares it, computed once, not per query. */
-  private readonly searchNames = new Map<number, string>();
+  private readonly searchNames: Map<number, string>;
   /** Every three-character run of a name → the contacts whose name holds it (as built). */
   private readonly trigrams: PackedLists;
   /** The same for the digits of every phone and mobile number. */
@@ -119,37 +176,104 @@ export class ContactIndex {
   private readonly digits: Haystack;
   /** Contacts added or changed since the index was built; searched one by one. */
   private readonly recent = new Set<number>();
-  readonly builtAt: number;
 
-  constructor(
-    contacts: Iterable<Contact>,
+  private constructor(
+    parts: IndexParts,
     private readonly region: CountryCode,
-    now = Date.now(),
+    readonly builtAt: number,
   ) {
-    this.builtAt = now;
-    const emails = HashedKeys.builder();
-    const phones = HashedKeys.builder();
-    const nameEntries: Array<[number, string]> = [];
-    const digitEntries: Array<[number, string]> = [];
-    for (const contact of contacts) {
-      const name = normalizeForSearch(contact.name);
-      this.byId.set(contact.id, contact);
-      this.searchNames.set(contact.id, name);
-      if (contact.email) emails.add(contact.email.toLowerCase(), contact.id);
-      for (const key of this.keysOf(contact)) phones.add(key, contact.id);
-      nameEntries.push([contact.id, name]);
-      const numbers = [contact.phone, contact.mobile].filter(Boolean).join(SEP);
-      if (numbers) digitEntries.push([contact.id, numbers]);
+    this.byId = parts.byId;
+    this.searchNames = parts.searchNames;
+    this.emails = parts.emails;
+    this.phoneKeys = parts.phoneKeys;
+    this.trigrams = parts.trigrams;
+    this.digitTrigrams = parts.digitTrigrams;
+    this.sortedNames = parts.sortedNames;
+    this.sortedIds = parts.sortedIds;
+    this.names = parts.names;
+    this.digits = parts.digits;
+  }
+
+  /**
+   * Builds an index in slices of at most ~`sliceMs`, giving the event loop a turn between them:
+   * indexing 50,000 contacts takes most of a second, which in one piece would hold up every
+   * command (and Slack's acknowledgements) arriving meanwhile.
+   */
+  static async build(
+    contacts: Iterable<Contact>,
+    region: CountryCode,
+    { now = Date.now(), sliceMs = 8, pause = nextTurn }: BuildOptions = {},
+  ): Promise<ContactIndex> {
+    const steps = ContactIndex.assemble(contacts, region);
+    let sliceStarted = performance.now();
+    let step = steps.next();
+    while (!step.done) {
+      if (performance.now() - sliceStarted >= sliceMs) {
+        await pause();
+        sliceStarted = performance.now();
+      }
+      step = steps.next();
     }
-    this.emails = emails.done();
-    this.phoneKeys = phones.done();
-    this.names = buildHaystack(nameEntries);
-    this.digits = buildHaystack(digitEntries);
-    this.trigrams = postingsOf(nameEntries);
-    this.digitTrigrams = postingsOf(digitEntries);
-    nameEntries.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-    this.sortedNames = nameEntries.map(([, name]) => name);
-    this.sortedIds = Int32Array.from(nameEntries, ([id]) => id);
+    return new ContactIndex(step.value, region, now);
+  }
+
+  /** The same build in one piece, for small lists (and tests). */
+  static from(contacts: Iterable<Contact>, region: CountryCode, now = Date.now()): ContactIndex {
+    const steps = ContactIndex.assemble(contacts, region);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return new ContactIndex(step.value, region, now);
+  }
+
+  /** The build as a series of short steps; each `yield` is a place the event loop may run. */
+  private static *assemble(contacts: Iterable<Contact>, region: CountryCode): Generator<void, IndexParts> {
+    const draft = new IndexDraft((contact) => phoneKeysOf(contact, region));
+    let added = 0;
+    for (const contact of contacts) {
+      draft.add(contact);
+      if (++added % CHECK_EVERY === 0) yield;
+    }
+    const emails = draft.emails.done();
+    const phoneKeys = draft.phones.done();
+    yield;
+    const trigrams = PackedLists.build(draft.nameGrams);
+    draft.nameGrams.clear();
+    yield;
+    const digitTrigrams = PackedLists.build(draft.digitGrams);
+    draft.digitGrams.clear();
+    yield;
+    const names = buildHaystack(draft.nameEntries);
+    yield;
+    const digits = buildHaystack(draft.digitEntries);
+    yield;
+    // Sorted by first character, then each group on its own: one sort of 50,000 names is ~50 ms
+    // without a break; strings compare by their first code unit first, so the order is the same.
+    const groups = new Map<number, Array<[number, string]>>();
+    for (const entry of draft.nameEntries) {
+      const first = entry[1].length > 0 ? entry[1].charCodeAt(0) : -1;
+      const group = groups.get(first);
+      if (group) group.push(entry);
+      else groups.set(first, [entry]);
+    }
+    const sorted: Array<[number, string]> = [];
+    for (const first of [...groups.keys()].sort((a, b) => a - b)) {
+      const group = groups.get(first) ?? [];
+      group.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+      for (const entry of group) sorted.push(entry);
+      yield;
+    }
+    return {
+      byId: draft.byId,
+      searchNames: draft.searchNames,
+      emails,
+      phoneKeys,
+      trigrams,
+      digitTrigrams,
+      sortedNames: sorted.map(([, name]) => name),
+      sortedIds: Int32Array.from(sorted, ([id]) => id),
+      names,
+      digits,
+    };
   }
 
   get size(): number {
@@ -335,11 +459,15 @@ export class ContactIndex {
   }
 
   private keysOf(contact: Contact): string[] {
-    return [
-      ...(contact.phone ? phoneKeys(contact.phone, contact.phoneCountryCode, this.region) : []),
-      ...(contact.mobile ? phoneKeys(contact.mobile, contact.mobileCountryCode, this.region) : []),
-    ];
+    return phoneKeysOf(contact, this.region);
   }
+}
+
+function phoneKeysOf(contact: Contact, region: CountryCode): string[] {
+  return [
+    ...(contact.phone ? phoneKeys(contact.phone, contact.phoneCountryCode, region) : []),
+    ...(contact.mobile ? phoneKeys(contact.mobile, contact.mobileCountryCode, region) : []),
+  ];
 }
 
 function trigramsOf(text: string): Set<string> {

@@ -364,7 +364,7 @@ export class ContactDirectory {
     // key may show; contact rows outside it are dropped here and never reach a user.
     const visible = contacts.filter((c) => clientMap.has(c.clientId));
     const snapshot: Snapshot = {
-      index: new ContactIndex(visible, region, this.now()),
+      index: await ContactIndex.build(visible, region, { now: this.now() }),
       clients: clientMap,
       locations: new Map(locations.filter((l) => clientMap.has(l.clientId)).map((l) => [l.id, l])),
       builtAt: this.now(),

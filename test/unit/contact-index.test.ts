@@ -53,7 +53,7 @@ function population(): Contact[] {
 
 describe("ContactIndex", () => {
   const all = population();
-  const index = new ContactIndex(all, "US");
+  const index = ContactIndex.from(all, "US");
   // A slow, obviously right search to compare against.
   const plain = (s: string) => s.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/'/g, "");
   const brute = (q: string) => {
@@ -68,7 +68,7 @@ describe("ContactIndex", () => {
   });
 
   it("ranks exact names first, then names starting with the query, then word starts, then anywhere", () => {
-    const extra = new ContactIndex([...all, contact(9001, "Smith"), contact(9002, "Smithson Ltd")], "US");
+    const extra = ContactIndex.from([...all, contact(9001, "Smith"), contact(9002, "Smithson Ltd")], "US");
     const hits = extra.byName("smith", 400);
     expect(hits[0]?.contact.id).toBe(9001);
     expect(hits[0]?.rank).toBe(10);
@@ -94,7 +94,7 @@ describe("ContactIndex", () => {
   });
 
   it("sees contacts added or renamed after it was built", () => {
-    const local = new ContactIndex(all.slice(0, 10), "US");
+    const local = ContactIndex.from(all.slice(0, 10), "US");
     local.upsert(contact(5000, "Quentin Quartz", "5550001234"));
     local.upsert({ ...all[0]!, name: "Renamed Person" });
     expect(local.byName("quartz").map((h) => h.contact.id)).toEqual([5000]);
@@ -114,7 +114,7 @@ describe("ContactIndex", () => {
   });
 
   it("finds by email and by number as built, and follows edits and removals made since", () => {
-    const local = new ContactIndex(
+    const local = ContactIndex.from(
       [
         { ...contact(1, "Ann One", "5551230001"), email: "Shared@Example.com" },
         { ...contact(2, "Ben Two", "", "5551230001"), email: "shared@example.com" },
@@ -140,6 +140,39 @@ describe("ContactIndex", () => {
   });
 });
 
+describe("ContactIndex.build", () => {
+  it("builds in slices, letting the event loop run between them, and finds what the one-piece build finds", async () => {
+    const all = population();
+    let pauses = 0;
+    const sliced = await ContactIndex.build(all, "US", {
+      sliceMs: 0,
+      pause: async () => {
+        pauses++;
+      },
+    });
+    const whole = ContactIndex.from(all, "US");
+    expect(pauses).toBeGreaterThan(all.length / 256);
+    for (const q of ["smith", "mary s", "zoe", "o'connor"]) {
+      expect(sliced.byName(q).map((h) => h.contact.id)).toEqual(whole.byName(q).map((h) => h.contact.id));
+    }
+    expect(sliced.byPartialDigits("0042").map((h) => h.contact.id)).toEqual(
+      whole.byPartialDigits("0042").map((h) => h.contact.id),
+    );
+    expect(sliced.byEmailAddress("c17@example.com").map((c) => c.id)).toEqual([17]);
+  });
+
+  it("answers a timer while it builds (the default pause yields to the event loop)", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      await ContactIndex.build(population(), "US", { sliceMs: 0 });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
+});
+
 describe("packed tables", () => {
   it("HashedKeys returns every id filed under a key, and nothing for an unknown key", () => {
     const builder = HashedKeys.builder();
@@ -159,7 +192,7 @@ describe("packed tables", () => {
     builder.add(b, 2);
     expect([...builder.done().candidates(a)]).toEqual([1, 2]);
     // ...and the index does check: each address finds only its own contact.
-    const index = new ContactIndex(
+    const index = ContactIndex.from(
       [
         { ...contact(1, "Ann"), email: a },
         { ...contact(2, "Ben"), email: b },
