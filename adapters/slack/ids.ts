@@ -32,3 +32,8 @@ export const ACTION = {
 export const FLAGS_BLOCK = "flags";
 /** The block holding the client picker; also the key core errors use for it. */
 export const CLIENT_BLOCK = "client";
+
+/** A pattern matching exactly one of `ids`: one Bolt listener for several ids, dispatching on the id. */
+export function exactly(ids: readonly string[]): RegExp {
+  return new RegExp(`^(?:${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`);
+}

@@ -1,28 +1,24 @@
 // (d) Slack HTTP path: a correctly signed `/contact find <known email>` → the HTTP response (the
-// ack), 50 requests in flight at a time, p99 ≤ 50 ms. The real bot: startCore + startSlack (Bolt's
-// HTTP receiver on 127.0.0.1, SLACK_PORT=0) against a fake Slack Web API and the bench's fake
-// ITFlow, answering from the bench's directory (already indexed), logging at the default level (info) into a
-// discarding stream. Each round posts 50 signed requests at once, waits for every ack, then for
-// every answer on its response_url (checked to name the email looked up) before the next round.
-// "Slack" — the fake Web API and response_urls, and the signing load generator — runs in its own
-// process (scenarios/slack-load.ts), as Slack is another machine; the fake ITFlow shares this
-// process with the bot, but a known email is answered from the index, so it is not called.
+// ack), 50 requests in flight at a time, p99 ≤ 50 ms. The real bot, in its own process
+// (scenarios/slack-bot.ts) as it runs in production: startCore, the directory built from the bench's
+// fake ITFlow, startSlack (Bolt's HTTP receiver on 127.0.0.1, SLACK_PORT=0), logging at the default
+// level (info) into a discarding stream. The fake ITFlow and its 50k rows stay in this process — the
+// real bot never holds ITFlow's database — and a known email is answered from the index, so it is
+// not called during the rounds. Each round posts 50 signed requests at once, waits for every ack,
+// then for every answer on its response_url (checked to name the email looked up) before the next.
+// "Slack" — the fake Web API and response_urls, and the signing load generator — runs in a third
+// process (scenarios/slack-load.ts), as Slack is another machine.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { type Core, startCore } from "../../adapters/bootstrap.js";
-import { type RunningSlack, startSlack } from "../../adapters/slack/index.js";
-import { loadCoreConfig } from "../../src/config.js";
-import { createLogger } from "../../src/log.js";
 import { BOT_TOKEN, SIGNING_SECRET } from "../../test/fakes/slack/index.js";
 import { BENCH } from "../config.js";
 import type { BenchEnv } from "../env.js";
-import { observeGc } from "../measure.js";
 import { everyNth } from "../random.js";
 import { summarize } from "../stats.js";
 import { fmtInt, fmtMs } from "../table.js";
 import type { ScenarioResult } from "../types.js";
+import type { BotReady, BotReport } from "./slack-bot.js";
 import type { LoadResult } from "./slack-load.js";
 
 export const SLACK_ACK_TARGET_MS = 50;
@@ -53,19 +49,18 @@ interface RoundResult {
   missingAnswers: number;
 }
 
-/** "Slack" in its own process (scenarios/slack-load.ts, under the same tsx loader). */
-interface Load {
-  apiUrl: string;
-  setEndpoint(endpoint: string): void;
-  round(emails: readonly string[]): Promise<LoadResult[]>;
+/** A child process under the same tsx loader, spoken to in JSON lines on stdin / stdout. */
+interface Child {
+  nextLine(): Promise<string>;
+  send(message: unknown): void;
   close(): Promise<void>;
 }
 
-async function startLoad(): Promise<Load> {
+function startChild(file: string, args: string[], env?: NodeJS.ProcessEnv): Child {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, fileURLToPath(new URL("./slack-load.ts", import.meta.url)), SIGNING_SECRET],
-    { stdio: ["pipe", "pipe", "pipe"] },
+    [...process.execArgv, fileURLToPath(new URL(file, import.meta.url)), ...args],
+    { stdio: ["pipe", "pipe", "pipe"], ...(env ? { env } : {}) },
   );
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
@@ -74,25 +69,21 @@ async function startLoad(): Promise<Load> {
   const lines = createInterface({ input: child.stdout });
   const waiting: Array<{ resolve: (line: string) => void; reject: (e: Error) => void }> = [];
   lines.on("line", (line) => waiting.shift()?.resolve(line));
+  let exitedWith: string | null = null;
   const exited = new Promise<void>((resolve) => {
     child.on("close", (code, signal) => {
-      for (const w of waiting.splice(0)) {
-        w.reject(new Error(`the Slack load process exited with ${signal ?? code}: ${stderr.trim()}`));
-      }
+      exitedWith = `${file} exited with ${signal ?? code}: ${stderr.trim()}`;
+      for (const w of waiting.splice(0)) w.reject(new Error(exitedWith));
       resolve();
     });
   });
-  const nextLine = () => new Promise<string>((resolve, reject) => waiting.push({ resolve, reject }));
-  const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
-  const { apiUrl } = JSON.parse(await nextLine()) as { apiUrl: string };
   return {
-    apiUrl,
-    setEndpoint: (endpoint) => send({ endpoint }),
-    async round(emails) {
-      const reply = nextLine();
-      send({ emails });
-      return JSON.parse(await reply) as LoadResult[];
-    },
+    nextLine: () =>
+      new Promise<string>((resolve, reject) => {
+        if (exitedWith !== null) reject(new Error(exitedWith));
+        else waiting.push({ resolve, reject });
+      }),
+    send: (message) => child.stdin.write(`${JSON.stringify(message)}\n`),
     async close() {
       child.stdin.end();
       const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
@@ -100,6 +91,63 @@ async function startLoad(): Promise<Load> {
       clearTimeout(timer);
     },
   };
+}
+
+/** "Slack" in its own process (scenarios/slack-load.ts). */
+interface Load {
+  apiUrl: string;
+  setEndpoint(endpoint: string): void;
+  round(emails: readonly string[]): Promise<LoadResult[]>;
+  close(): Promise<void>;
+}
+
+async function startLoad(): Promise<Load> {
+  const child = startChild("./slack-load.ts", [SIGNING_SECRET]);
+  try {
+    const { apiUrl } = JSON.parse(await child.nextLine()) as { apiUrl: string };
+    return {
+      apiUrl,
+      setEndpoint: (endpoint) => child.send({ endpoint }),
+      async round(emails) {
+        const reply = child.nextLine();
+        child.send({ emails });
+        return JSON.parse(await reply) as LoadResult[];
+      },
+      close: () => child.close(),
+    };
+  } catch (error) {
+    await child.close();
+    throw error;
+  }
+}
+
+/** The bot in its own process (scenarios/slack-bot.ts), up and listening. */
+interface Bot extends BotReady {
+  /** From now on count log lines and record GC pauses (after the warm-up rounds). */
+  measure(): void;
+  report(): Promise<BotReport>;
+  close(): Promise<void>;
+}
+
+async function startBot(vars: Record<string, string>): Promise<Bot> {
+  // Only what the bench sets (and PATH): nothing from this shell's environment reaches the bot.
+  const child = startChild("./slack-bot.ts", [], { PATH: process.env.PATH ?? "", ...vars });
+  try {
+    const ready = JSON.parse(await child.nextLine()) as BotReady;
+    return {
+      ...ready,
+      measure: () => child.send({ measure: true }),
+      async report() {
+        const reply = child.nextLine();
+        child.send({ report: true });
+        return JSON.parse(await reply) as BotReport;
+      },
+      close: () => child.close(),
+    };
+  } catch (error) {
+    await child.close();
+    throw error;
+  }
 }
 
 function tally(results: LoadResult[]): RoundResult {
@@ -116,36 +164,19 @@ function tally(results: LoadResult[]): RoundResult {
 
 export async function runSlackAck(env: BenchEnv): Promise<ScenarioResult> {
   const load = await startLoad();
-  const vars: Record<string, string> = {
-    ITFLOW_URL: env.fake.url,
-    ITFLOW_API_KEY: BENCH.apiKey,
-    LOG_LEVEL: "info",
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_PORT: "0",
-    SLACK_HOST: "127.0.0.1",
-    SLACK_API_URL: load.apiUrl,
-  };
-  let logLines = 0;
-  const discard = new Writable({
-    write(_chunk, _encoding, done) {
-      logLines++;
-      done();
-    },
-  });
-  let core: Core | undefined;
-  let running: RunningSlack | undefined;
+  let bot: Bot | undefined;
   try {
-    const config = loadCoreConfig(vars);
-    const logger = createLogger({ level: config.logLevel, destination: discard });
-    // The core as startCore builds it, with the bench's directory (same class and settings, list
-    // already indexed from the same fake ITFlow) in place of a second 50k-contact build.
-    const started = await startCore(config, logger);
-    core = { ...started, ctx: { ...started.ctx, directory: env.directory } };
-    const indexed = env.directory.status();
-    running = await startSlack(core, vars, logger);
-    const endpoint = `http://127.0.0.1:${running.port}/slack/events`;
-    load.setEndpoint(endpoint);
+    bot = await startBot({
+      ITFLOW_URL: env.fake.url,
+      ITFLOW_API_KEY: BENCH.apiKey,
+      LOG_LEVEL: "info",
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_PORT: "0",
+      SLACK_HOST: "127.0.0.1",
+      SLACK_API_URL: load.apiUrl,
+    });
+    load.setEndpoint(`http://127.0.0.1:${bot.port}/slack/events`);
 
     const known = knownEmails(env);
     const total = (ROUNDS + WARM_UP_ROUNDS) * CONCURRENCY;
@@ -153,13 +184,12 @@ export async function runSlackAck(env: BenchEnv): Promise<ScenarioResult> {
     const batch = (r: number) => emails.slice(r * CONCURRENCY, (r + 1) * CONCURRENCY);
 
     for (let r = 0; r < WARM_UP_ROUNDS; r++) await load.round(batch(r));
-    logLines = 0;
+    bot.measure();
     const acks: number[] = [];
     const answers: number[] = [];
     let badStatus = 0;
     let wrongAnswers = 0;
     let missingAnswers = 0;
-    const gcDone = observeGc();
     for (let r = WARM_UP_ROUNDS; r < ROUNDS + WARM_UP_ROUNDS; r++) {
       const result = tally(await load.round(batch(r)));
       acks.push(...result.acks);
@@ -169,7 +199,7 @@ export async function runSlackAck(env: BenchEnv): Promise<ScenarioResult> {
       missingAnswers += result.missingAnswers;
     }
 
-    const gc = await gcDone();
+    const { gc, logLines, cpuMs } = await bot.report();
     // Context: the same request alone (1 in flight), i.e. the per-request cost without queueing.
     const single: number[] = [];
     for (const email of emails.slice(0, SINGLES)) single.push(...tally(await load.round([email])).acks);
@@ -204,10 +234,10 @@ export async function runSlackAck(env: BenchEnv): Promise<ScenarioResult> {
         },
         {
           id: "(d)",
-          what: "  └ GC pauses in the bot's process during the 50-concurrent rounds",
+          what: "  └ the bot's process during the 50-concurrent rounds: CPU, GC pauses",
           result:
-            `${gc.pauses} pauses, ${fmtMs(gc.totalMs)} in all, longest ${fmtMs(gc.maxMs)} ` +
-            "(the process also holds the fake ITFlow's 50k rows and the other rows' garbage)",
+            `CPU ${fmtMs(cpuMs / acks.length)} per request (ack and answer); GC ${gc.pauses} pauses, ` +
+            `${fmtMs(gc.totalMs)} in all, longest ${fmtMs(gc.maxMs)}`,
         },
         {
           id: "(d)",
@@ -221,8 +251,8 @@ export async function runSlackAck(env: BenchEnv): Promise<ScenarioResult> {
           id: "(d)",
           what: "  └ set-up",
           result:
-            `real Bolt app (HTTP receiver) + startCore, answering from the bench's index (${fmtInt(indexed.contacts)} contacts / ` +
-            `${fmtInt(indexed.clients)} clients); fake Slack + load generator in their own process`,
+            `real Bolt app (HTTP receiver) + startCore in its own process, index built at start from the fake ITFlow ` +
+            `(${fmtInt(bot.contacts)} contacts / ${fmtInt(bot.clients)} clients); fake Slack + load generator in a third process`,
         },
       ],
       verdicts: [
@@ -238,8 +268,7 @@ export async function runSlackAck(env: BenchEnv): Promise<ScenarioResult> {
       ],
     };
   } finally {
-    await running?.stop();
-    await core?.close();
+    await bot?.close();
     await load.close();
   }
 }

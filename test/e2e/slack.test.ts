@@ -103,6 +103,21 @@ describe("/contact find", () => {
     expect(create?.value).toBe("nobody@nowhere.example");
   });
 
+  it("a burst of finds: every one acked with 200, then answered once on its own response_url", async () => {
+    const emails = ["alice@acme.example", "bob@acme.example", "carol@acme.example", "dave@globex.example"];
+    const commands = Array.from({ length: 40 }, (_, i) => {
+      const email = emails[i % emails.length] ?? "";
+      return { email, ...bot.payloads.slashCommand(`find ${email}`) };
+    });
+    const replies = await Promise.all(commands.map((cmd) => bot.send(cmd.form)));
+    expect(replies.map((r) => r.status)).toEqual(commands.map(() => 200));
+    for (const cmd of commands) {
+      const post = await nthPost(cmd.responseUrl);
+      expect(JSON.stringify(post.body).toLowerCase()).toContain(cmd.email);
+    }
+    expect(slack.responses).toHaveLength(commands.length);
+  });
+
   it("help, and a bare /contact, answer in the ack itself", async () => {
     for (const text of ["help", ""]) {
       const cmd = bot.payloads.slashCommand(text);

@@ -61,7 +61,7 @@ export function registerCommand(app: App, deps: SlackDeps): void {
         return;
       case "find":
         await ack();
-        await answerByResponseUrl(deps, cmd.response_url, () =>
+        answerByResponseUrl(deps, cmd.response_url, () =>
           findContacts(deps.ctx, caller, { query: request.query }),
         );
         return;

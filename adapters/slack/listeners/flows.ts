@@ -14,15 +14,48 @@ const duration = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 100) / 10} s` 
 const slowText = (ms: number) =>
   `ITFlow has not answered for ${duration(ms)}; still waiting — the answer will follow here.`;
 
-/** Runs `work` and posts its answer privately to `responseUrl`, with a "slow" note if it takes long. */
-export async function answerByResponseUrl(
+// Answers wait their turn here, one per turn of the event loop. A single setImmediate per answer
+// is not enough under a burst: every request read in one poll phase queues its answer for the same
+// check phase, and those answers then run back to back while the requests that arrived meanwhile
+// wait unread, so their acks queue behind up to 49 answers. Taking one answer per turn lets the
+// poll phase in between read (and ack) whatever has arrived; an answer waits behind acks, never
+// the other way round.
+const answersWaiting: Array<() => void> = [];
+
+function nextAnswer(): void {
+  answersWaiting.shift()?.();
+  if (answersWaiting.length > 0) setImmediate(nextAnswer);
+}
+
+function afterWaitingAcks(): Promise<void> {
+  return new Promise((resolve) => {
+    if (answersWaiting.push(resolve) === 1) setImmediate(nextAnswer);
+  });
+}
+
+/**
+ * Runs `work` and posts its answer privately to `responseUrl`, with a "slow" note if it takes long.
+ * Returns at once, so the listener ends at its ack: Bolt holds everything it built for a request
+ * (the HTTP request and response, the listener arguments) until the listener returns, and under a
+ * burst 50 of those kept alive while their answers wait turned into garbage that survives
+ * collections (longer pauses, more often, for the acks still to come).
+ */
+export function answerByResponseUrl(
+  deps: SlackDeps,
+  responseUrl: string,
+  work: () => Promise<View | SlackMessage>,
+): void {
+  answerLater(deps, responseUrl, work).catch((error: unknown) => {
+    deps.logger.error({ err: error }, "Slack: posting an answer failed");
+  });
+}
+
+async function answerLater(
   deps: SlackDeps,
   responseUrl: string,
   work: () => Promise<View | SlackMessage>,
 ): Promise<void> {
-  // Let the event loop read and acknowledge requests that are already waiting before this one's
-  // answer is worked out: under a burst, acks must not queue behind other requests' answers.
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await afterWaitingAcks();
   let slowPost: Promise<unknown> = Promise.resolve();
   const pending = safely(deps, work, "answering");
   const answer = await withSlowNotice(pending, deps.timing.slowNoticeMs, () => {
