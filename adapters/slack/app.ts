@@ -8,6 +8,7 @@ import { format } from "node:util";
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import { type Logger, registerSecret } from "../../src/log.js";
 import type { Core } from "../bootstrap.js";
+import { trackAcks } from "./ack-first.js";
 import { loadSlackConfig, type SlackMode } from "./config.js";
 import { DEFAULT_TIMING, type SlackDeps, type Timing } from "./listeners/deps.js";
 import { registerListeners } from "./listeners/index.js";
@@ -161,6 +162,7 @@ export async function startSlack(
       ...(config.host ? { host: config.host } : {}),
     })) as Server;
     port = (server.address() as AddressInfo).port;
+    trackAcks(server);
   }
   log.info(
     { mode: config.mode, port, workspaces: boundary.describe(), team: auth.team_id },

@@ -5,6 +5,7 @@ import type { Caller } from "../../../commands/caller.js";
 import { openCreateForm } from "../../../commands/forms.js";
 import type { FormValues, View } from "../../../commands/views.js";
 import { classifyQuery } from "../../../src/contacts/query.js";
+import { answerTurn } from "../ack-first.js";
 import { renderMessage, type SlackMessage } from "../render/cards.js";
 import { loadingModal, viewModal } from "../render/modals.js";
 import { type WebClient, withSlowNotice } from "../replies.js";
@@ -13,25 +14,6 @@ import type { SlackDeps } from "./deps.js";
 const duration = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`);
 const slowText = (ms: number) =>
   `ITFlow has not answered for ${duration(ms)}; still waiting — the answer will follow here.`;
-
-// Answers wait their turn here, one per turn of the event loop. A single setImmediate per answer
-// is not enough under a burst: every request read in one poll phase queues its answer for the same
-// check phase, and those answers then run back to back while the requests that arrived meanwhile
-// wait unread, so their acks queue behind up to 49 answers. Taking one answer per turn lets the
-// poll phase in between read (and ack) whatever has arrived; an answer waits behind acks, never
-// the other way round.
-const answersWaiting: Array<() => void> = [];
-
-function nextAnswer(): void {
-  answersWaiting.shift()?.();
-  if (answersWaiting.length > 0) setImmediate(nextAnswer);
-}
-
-function afterWaitingAcks(): Promise<void> {
-  return new Promise((resolve) => {
-    if (answersWaiting.push(resolve) === 1) setImmediate(nextAnswer);
-  });
-}
 
 /**
  * Runs `work` and posts its answer privately to `responseUrl`, with a "slow" note if it takes long.
@@ -55,7 +37,7 @@ async function answerLater(
   responseUrl: string,
   work: () => Promise<View | SlackMessage>,
 ): Promise<void> {
-  await afterWaitingAcks();
+  await answerTurn();
   let slowPost: Promise<unknown> = Promise.resolve();
   const pending = safely(deps, work, "answering");
   const answer = await withSlowNotice(pending, deps.timing.slowNoticeMs, () => {
