@@ -76,3 +76,16 @@ export async function startEnv(): Promise<BenchEnv> {
     },
   };
 }
+
+/** Live contacts' addresses, each once, in id order. */
+export function knownEmails(env: BenchEnv): string[] {
+  const known: string[] = [];
+  const seen = new Set<string>();
+  for (const c of env.generated) {
+    const email = (c.contact_email ?? "").toLowerCase();
+    if (c.contact_archived_at !== null || email === "" || seen.has(email)) continue;
+    seen.add(email);
+    known.push(email);
+  }
+  return known;
+}

@@ -10,7 +10,7 @@
 // Each miss address is used once (once found it joins the index and the cache), then looked up
 // again to show the repeat is answered without ITFlow.
 import { BENCH } from "../config.js";
-import type { BenchEnv } from "../env.js";
+import { type BenchEnv, knownEmails } from "../env.js";
 import { timed, warmUp } from "../measure.js";
 import { everyNth } from "../random.js";
 import { summarize } from "../stats.js";
@@ -72,19 +72,6 @@ async function interleaved(env: BenchEnv, emails: readonly string[]): Promise<Pa
 }
 
 const perFind = (count: number, n: number) => (n === 0 ? "0" : (count / n).toFixed(2));
-
-/** Live contacts' addresses, each once, in id order. */
-function knownEmails(env: BenchEnv): string[] {
-  const known: string[] = [];
-  const seen = new Set<string>();
-  for (const c of env.generated) {
-    const email = (c.contact_email ?? "").toLowerCase();
-    if (c.contact_archived_at !== null || email === "" || seen.has(email)) continue;
-    seen.add(email);
-    known.push(email);
-  }
-  return known;
-}
 
 export async function runEmailFind(env: BenchEnv): Promise<ScenarioResult> {
   const known = knownEmails(env);

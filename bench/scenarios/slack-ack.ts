@@ -13,7 +13,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { BOT_TOKEN, SIGNING_SECRET } from "../../test/fakes/slack/index.js";
 import { BENCH } from "../config.js";
-import type { BenchEnv } from "../env.js";
+import { type BenchEnv, knownEmails } from "../env.js";
 import { everyNth } from "../random.js";
 import { summarize } from "../stats.js";
 import { fmtInt, fmtMs } from "../table.js";
@@ -27,19 +27,6 @@ const ROUNDS = BENCH.quick ? 8 : 40;
 const WARM_UP_ROUNDS = 2;
 /** Requests sent one at a time afterwards, for context. */
 const SINGLES = BENCH.quick ? 50 : 200;
-
-/** Live contacts' addresses, each once, in id order (as row (a) picks them). */
-function knownEmails(env: BenchEnv): string[] {
-  const known: string[] = [];
-  const seen = new Set<string>();
-  for (const c of env.generated) {
-    const email = (c.contact_email ?? "").toLowerCase();
-    if (c.contact_archived_at !== null || email === "" || seen.has(email)) continue;
-    seen.add(email);
-    known.push(email);
-  }
-  return known;
-}
 
 interface RoundResult {
   acks: number[];
