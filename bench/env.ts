@@ -9,6 +9,7 @@ import {
   type FakeItflow,
   startFakeItflow,
 } from "../test/fakes/itflow/index.js";
+import { BOT_TOKEN, SIGNING_SECRET } from "../test/fakes/slack/index.js";
 import { BENCH } from "./config.js";
 import { makeClient, makeDirectory, TimedItflow } from "./core.js";
 
@@ -88,4 +89,23 @@ export function knownEmails(env: BenchEnv): string[] {
     known.push(email);
   }
   return known;
+}
+
+/**
+ * The environment a bot child process gets: ITFlow (the bench's fake) and Slack in HTTP mode on a
+ * free loopback port, logging at the default level. Only these (and PATH) reach the child, nothing
+ * else from the shell that runs the bench.
+ */
+export function slackBotEnv(itflowUrl: string, slackApiUrl: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    ITFLOW_URL: itflowUrl,
+    ITFLOW_API_KEY: BENCH.apiKey,
+    LOG_LEVEL: "info",
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_PORT: "0",
+    SLACK_HOST: "127.0.0.1",
+    SLACK_API_URL: slackApiUrl,
+  };
 }

@@ -21,15 +21,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SnowflakeUtil } from "discord.js";
 import { Interactions, newUserId, startFakeDiscord, type Who } from "../../test/fakes/discord/index.js";
-import {
-  BOT_TOKEN,
-  SIGNING_SECRET,
-  SlackPayloads,
-  sendSigned,
-  startFakeSlack,
-} from "../../test/fakes/slack/index.js";
-import { BENCH } from "../config.js";
-import type { BenchEnv } from "../env.js";
+import { SIGNING_SECRET, SlackPayloads, sendSigned, startFakeSlack } from "../../test/fakes/slack/index.js";
+import { type BenchEnv, slackBotEnv } from "../env.js";
 import { START_FLAGS } from "../node-flags.js";
 import { fmtInt, fmtMB, fmtMs } from "../table.js";
 import type { ScenarioResult } from "../types.js";
@@ -157,15 +150,7 @@ async function measureAdapters(runtime: ChildRuntime, env: BenchEnv): Promise<Ad
     guilds: [{ id: guildId, name: "Helpdesk", channelId, roles: [{ id: roleId, name: "Techs" }] }],
   });
   const vars: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    ITFLOW_URL: env.fake.url,
-    ITFLOW_API_KEY: BENCH.apiKey,
-    LOG_LEVEL: "info",
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_PORT: "0",
-    SLACK_HOST: "127.0.0.1",
-    SLACK_API_URL: slack.apiUrl,
+    ...slackBotEnv(env.fake.url, slack.apiUrl),
     DISCORD_TOKEN: discord.token,
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_GUILD_IDS: guildId,

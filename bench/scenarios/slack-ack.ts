@@ -11,9 +11,9 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { BOT_TOKEN, SIGNING_SECRET } from "../../test/fakes/slack/index.js";
+import { SIGNING_SECRET } from "../../test/fakes/slack/index.js";
 import { BENCH } from "../config.js";
-import { type BenchEnv, knownEmails } from "../env.js";
+import { type BenchEnv, knownEmails, slackBotEnv } from "../env.js";
 import { everyNth } from "../random.js";
 import { summarize } from "../stats.js";
 import { fmtInt, fmtMs } from "../table.js";
@@ -117,8 +117,7 @@ interface Bot extends BotReady {
 }
 
 async function startBot(vars: Record<string, string>): Promise<Bot> {
-  // Only what the bench sets (and PATH): nothing from this shell's environment reaches the bot.
-  const child = startChild("./slack-bot.ts", [], { PATH: process.env.PATH ?? "", ...vars });
+  const child = startChild("./slack-bot.ts", [], vars);
   try {
     const ready = JSON.parse(await child.nextLine()) as BotReady;
     return {
@@ -153,16 +152,7 @@ export async function runSlackAck(env: BenchEnv): Promise<ScenarioResult> {
   const load = await startLoad();
   let bot: Bot | undefined;
   try {
-    bot = await startBot({
-      ITFLOW_URL: env.fake.url,
-      ITFLOW_API_KEY: BENCH.apiKey,
-      LOG_LEVEL: "info",
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_PORT: "0",
-      SLACK_HOST: "127.0.0.1",
-      SLACK_API_URL: load.apiUrl,
-    });
+    bot = await startBot(slackBotEnv(env.fake.url, load.apiUrl));
     load.setEndpoint(`http://127.0.0.1:${bot.port}/slack/events`);
 
     const known = knownEmails(env);

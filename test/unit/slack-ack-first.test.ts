@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { answerTurn, trackAcks } from "../../adapters/slack/ack-first.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,6 +15,9 @@ describe("answers wait for acks", () => {
 
   afterEach(() => {
     for (const res of held.splice(0)) res.end();
+  });
+  afterAll(() => {
+    server.close();
   });
 
   async function heldRequest(): Promise<void> {
@@ -37,11 +40,10 @@ describe("answers wait for acks", () => {
     expect(ran).toBe(true);
   });
 
-  it("does not let a request that is never answered hold answers back for more than ~50 ms", async () => {
+  it("does not let a request that is never answered hold answers back for good: they wait, then run", async () => {
     await heldRequest();
     const started = performance.now();
     await answerTurn();
     expect(performance.now() - started).toBeGreaterThanOrEqual(40);
-    server.close();
   });
 });
