@@ -1,16 +1,7 @@
 // Deterministic choices, so every run measures the same queries in the same order.
 
-/** mulberry32. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The fake ITFlow's generator and the bench draw from the same mulberry32.
+export { createRandom } from "../test/fakes/itflow/generate.js";
 
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];

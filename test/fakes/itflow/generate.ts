@@ -12,7 +12,7 @@ import {
 import type { FakeState, GenerateOptions } from "./types.js";
 
 /** mulberry32: tiny, fast and good enough to make the same data for the same seed. */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
