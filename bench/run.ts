@@ -5,7 +5,9 @@
 // Rows: (a) find by email, directory vs direct ITFlow read; (b) name and partial-phone search;
 // (c) ITFlow requests made by 100 concurrent identical finds; (d) Slack signed request → ack, real
 // Bolt app in HTTP mode, 50 in flight (scenarios/slack-ack.ts); (e) RSS in child processes, the
-// whole bot with Slack and Discord running, and the core alone (scenarios/memory.ts).
+// whole bot with Slack and Discord running, and the core alone (scenarios/memory.ts); (f) `npm start`
+// to "Slack connected", warm and right after a source edit (scenarios/start-time.ts; alone:
+// `npm run bench:start`).
 import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { BENCH } from "./config.js";
@@ -17,6 +19,7 @@ import { runEmailFind } from "./scenarios/email-find.js";
 import { runMemory } from "./scenarios/memory.js";
 import { runSearch } from "./scenarios/search.js";
 import { runSlackAck } from "./scenarios/slack-ack.js";
+import { runStartTime } from "./scenarios/start-time.js";
 import { fmtInt, renderTable, renderVerdicts } from "./table.js";
 import type { Row, ScenarioResult, Verdict } from "./types.js";
 
@@ -34,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   { id: "(a)", title: "find by email, directory vs direct", run: runEmailFind },
   { id: "(c)", title: "100 concurrent identical finds", run: runCoalesce },
   { id: "(d)", title: "Slack HTTP path", run: runSlackAck },
+  { id: "(f)", title: "npm start to connected", run: () => runStartTime() },
 ];
 
 function message(error: unknown): string {
