@@ -423,6 +423,16 @@ export function formatPhone(stored: string, countryCode: string | null, defaultR
   return n.format(r.cc === regionCallingCode(defaultRegion) ? "NATIONAL" : "INTERNATIONAL");
 }
 
+/** "+15551234567" for a stored number, or null when the country cannot be determined. */
+export function e164Of(
+  stored: string,
+  countryCode: string | null,
+  defaultRegion: CountryCode,
+): string | null {
+  const r = readStored(stored, countryCode, defaultRegion);
+  return r ? `+${r.cc}${r.nsn}` : null;
+}
+
 /** RFC 3966 URI ("tel:+15551234567;ext=101"), or null when the country cannot be determined. */
 export function telUri(
   stored: string,
@@ -430,10 +440,22 @@ export function telUri(
   defaultRegion: CountryCode,
   extension?: string | null,
 ): string | null {
-  const r = readStored(stored, countryCode, defaultRegion);
-  if (!r) return null;
+  const e164 = e164Of(stored, countryCode, defaultRegion);
+  if (!e164) return null;
   const ext = digitsOnly(extension ?? "");
-  return `tel:+${r.cc}${r.nsn}${ext ? `;ext=${ext}` : ""}`;
+  return `tel:${e164}${ext ? `;ext=${ext}` : ""}`;
+}
+
+/** Whether a number as ITFlow stores it is the number `query` names, by the index's match rules. */
+export function isSameNumber(
+  stored: string,
+  countryCode: string | null,
+  defaultRegion: CountryCode,
+  query: PhoneQuery,
+): boolean {
+  if (!stored) return false;
+  const keys = phoneKeys(stored, countryCode, defaultRegion);
+  return query.keys.some((k) => keys.includes(k));
 }
 
 /**
