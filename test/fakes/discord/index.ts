@@ -2,6 +2,7 @@
 export { checkChoices, checkCommands, checkEmbed, checkMessage, checkModal } from "./limits.js";
 export { type InteractionPayload, Interactions, newUserId, type Who } from "./payloads.js";
 export {
+  type ChannelMessage,
   type FakeDiscord,
   type FakeDiscordOptions,
   type FakeGuild,

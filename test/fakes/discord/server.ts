@@ -36,6 +36,15 @@ export interface RecordedWebhook {
   at: number;
 }
 
+/** A message the bot posted to a channel itself (not an interaction reply), as it stands now. */
+export interface ChannelMessage {
+  id: string;
+  channelId: string;
+  body: Record<string, unknown>;
+  /** How many PATCHes changed it. */
+  edits: number;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -50,6 +59,13 @@ export interface FakeDiscordOptions {
   /** How long an interaction token accepts its first callback (Discord: 3 s). */
   callbackWindowMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * Channels the bot may post in besides each guild's channel. Others answer like Discord does:
+   * 10003 Unknown Channel; and ids in `deniedChannels` answer with that error code (50001 Missing
+   * Access, 50013 Missing Permissions).
+   */
+  channels?: string[];
+  deniedChannels?: Record<string, 50001 | 50013>;
 }
 
 export interface FakeDiscord {
@@ -62,6 +78,8 @@ export interface FakeDiscord {
   callbacks: RecordedCallback[];
   webhooks: RecordedWebhook[];
   requests: RecordedRequest[];
+  /** Messages posted to channels (POST /channels/{id}/messages), edited in place by PATCH. */
+  channelMessages: Map<string, ChannelMessage>;
   /** Application commands as Discord holds them, per scope ("global" or a guild id). */
   commands: Map<string, Array<Record<string, unknown>>>;
   /** How many PUTs changed commands (bulk overwrites received). */
@@ -157,6 +175,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     callbacks: [],
     webhooks: [],
     requests: [],
+    channelMessages: new Map(),
     commands: new Map(),
     commandWrites: 0,
     identifies: 0,
@@ -189,6 +208,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       fake.callbacks.length = 0;
       fake.webhooks.length = 0;
       fake.requests.length = 0;
+      fake.channelMessages.clear();
       interactions.clear();
     },
     async close() {
@@ -308,6 +328,48 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     return record(200);
   }
 
+  function answerChannelMessage(
+    method: string,
+    path: string[],
+    body: unknown,
+    response: ServerResponse,
+  ): number {
+    // channels/{channel}/messages[/{message}]
+    const [, channelId = "", , messageId] = path;
+    const known =
+      guilds.some((g) => g.channelId === channelId) || (options.channels ?? []).includes(channelId);
+    const denied = options.deniedChannels?.[channelId];
+    if (denied) {
+      send(response, 403, discordError(denied, denied === 50001 ? "Missing Access" : "Missing Permissions"));
+      return 403;
+    }
+    if (!known) {
+      send(response, 404, discordError(10003, "Unknown Channel"));
+      return 404;
+    }
+    const data = asRecord(body);
+    const problems = checkMessage(data);
+    if (problems.length > 0) {
+      send(response, 400, discordError(50035, "Invalid Form Body", problems));
+      return 400;
+    }
+    if (method === "POST" && messageId === undefined) {
+      const id = SnowflakeUtil.generate().toString();
+      fake.channelMessages.set(id, { id, channelId, body: data, edits: 0 });
+      send(response, 200, { ...message(data), id, channel_id: channelId, webhook_id: undefined });
+      return 200;
+    }
+    const existing = messageId ? fake.channelMessages.get(messageId) : undefined;
+    if (method !== "PATCH" || !existing || existing.channelId !== channelId) {
+      send(response, 404, discordError(10008, "Unknown Message"));
+      return 404;
+    }
+    existing.body = data;
+    existing.edits++;
+    send(response, 200, { ...message(data), id: existing.id, channel_id: channelId, webhook_id: undefined });
+    return 200;
+  }
+
   function answerCommands(method: string, path: string[], body: unknown, response: ServerResponse): number {
     // applications/{app}/commands or applications/{app}/guilds/{guild}/commands
     const scope = path[2] === "guilds" ? (path[3] ?? "") : "global";
@@ -364,6 +426,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         shards: 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
       });
+    } else if (path[0] === "channels" && path[2] === "messages") {
+      status = answerChannelMessage(method, path, body, response);
     } else if (
       path[0] === "applications" &&
       path[1] === applicationId &&

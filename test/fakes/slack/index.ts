@@ -14,6 +14,7 @@ export {
 } from "./requests.js";
 export {
   type ApiCall,
+  type ChannelMessage,
   type FakeSlack,
   type FakeView,
   type ResponsePost,

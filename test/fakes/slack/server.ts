@@ -37,6 +37,22 @@ export interface FakeSlackOptions {
   /** Tokens auth.test accepts; any other is `invalid_auth`. */
   botToken?: string;
   appToken?: string;
+  /**
+   * Channels the bot is a member of. When set, chat.postMessage/chat.update elsewhere answer
+   * `not_in_channel` (or `channel_not_found` for ids listed in `unknownChannels`), as Slack does.
+   */
+  memberOf?: string[];
+  unknownChannels?: string[];
+}
+
+/** A message posted with chat.postMessage, as it stands after every chat.update. */
+export interface ChannelMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  /** How many times chat.update changed it. */
+  updates: number;
 }
 
 export interface SocketEnvelope {
@@ -50,6 +66,8 @@ export interface FakeSlack {
   calls: ApiCall[];
   responses: ResponsePost[];
   views: Map<string, FakeView>;
+  /** Messages posted to channels (chat.postMessage), by ts, updated in place by chat.update. */
+  messages: Map<string, ChannelMessage>;
   /** A new response_url served by this fake, as Slack would send with a command or click. */
   newResponseUrl(): string;
   /** A new trigger_id (views.open refuses unknown or reused ones, like Slack). */
@@ -112,6 +130,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const responseUseCount = new Map<string, number>();
   const triggers = new Set<string>();
   const sockets = new Set<Socket>();
+  const messages = new Map<string, ChannelMessage>();
+  let messageSeq = 0;
   let viewSeq = 0;
   let port = 0;
 
@@ -119,6 +139,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const stored = { id, hash: `h${++viewSeq}`, view };
     views.set(id, stored);
     return stored;
+  }
+
+  function channelProblem(channel: string): string | null {
+    if (options.unknownChannels?.includes(channel)) return "channel_not_found";
+    if (options.memberOf && !options.memberOf.includes(channel)) return "not_in_channel";
+    return null;
   }
 
   function api(method: string, token: string | undefined, body: Record<string, unknown>): unknown {
@@ -158,7 +184,32 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const v = viewAnswer(id || `V${++viewSeq}`, body.view as Record<string, unknown>);
         return { ok: true, view: { ...v.view, id: v.id, hash: v.hash } };
       }
-      case "chat.postMessage":
+      case "chat.postMessage": {
+        const channel = String(body.channel ?? "");
+        const refused = channelProblem(channel);
+        if (refused) return { ok: false, error: refused };
+        // Unique even for posts in the same millisecond, like Slack's.
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(++messageSeq).padStart(6, "0")}`;
+        messages.set(ts, {
+          channel,
+          ts,
+          text: String(body.text ?? ""),
+          blocks: Array.isArray(body.blocks) ? body.blocks : [],
+          updates: 0,
+        });
+        return { ok: true, channel, ts, message: { ts, text: body.text } };
+      }
+      case "chat.update": {
+        const channel = String(body.channel ?? "");
+        const refused = channelProblem(channel);
+        if (refused) return { ok: false, error: refused };
+        const message = messages.get(String(body.ts ?? ""));
+        if (!message || message.channel !== channel) return { ok: false, error: "message_not_found" };
+        message.text = String(body.text ?? "");
+        message.blocks = Array.isArray(body.blocks) ? body.blocks : [];
+        message.updates++;
+        return { ok: true, channel, ts: message.ts, text: message.text };
+      }
       case "chat.postEphemeral":
         return { ok: true, channel: body.channel, ts: `${Date.now() / 1000}`, message_ts: "1" };
       default:
@@ -263,6 +314,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     calls,
     responses,
     views,
+    messages,
     newResponseUrl: () => `${base}/response/${randomUUID()}`,
     newTriggerId() {
       const id = `${Date.now()}.${randomUUID()}`;
@@ -305,6 +357,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       calls.length = 0;
       responses.length = 0;
       views.clear();
+      messages.clear();
       responseUseCount.clear();
     },
     async close() {
