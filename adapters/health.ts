@@ -5,6 +5,7 @@ import type { ContactDirectory } from "../src/contacts/directory.js";
 import type { ItflowClient } from "../src/itflow/client.js";
 import type { Logger } from "../src/log.js";
 import type { Store } from "../src/store.js";
+import type { CallsHealth } from "./calls/server.js";
 
 export interface HealthSources {
   itflow: ItflowClient;
@@ -12,6 +13,8 @@ export interface HealthSources {
   directory: ContactDirectory;
   /** Each running chat platform and whether it is connected right now. */
   adapters: Record<string, () => boolean>;
+  /** The caller-ID service, when it runs: its port and whether pops reach their channels. */
+  calls?: () => CallsHealth;
   logger: Logger;
 }
 
@@ -21,6 +24,12 @@ export interface HealthReport {
   store: { ok: boolean; kind: string };
   adapters: Record<string, { connected: boolean }>;
   directory: { contacts: number; clients: number; builtAt: string | null };
+  /**
+   * Pop channels that refuse the bot (not invited, missing permission) are reported here with the
+   * reason, but do not make the bot unhealthy: lookups and commands still work, and a load
+   * balancer taking replicas out of rotation would not invite the bot anywhere.
+   */
+  calls?: CallsHealth;
 }
 
 // Health checks come often; ITFlow is asked at most this often.
@@ -58,6 +67,7 @@ export function healthReporter(sources: HealthSources): () => Promise<HealthRepo
         clients: status.clients,
         builtAt: status.builtAt === null ? null : new Date(status.builtAt).toISOString(),
       },
+      ...(sources.calls ? { calls: sources.calls() } : {}),
     };
   };
 }

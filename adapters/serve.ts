@@ -1,10 +1,14 @@
-// `npm start`: starts every chat platform whose variables are set, plus the optional health
-// endpoint, and shuts down cleanly on SIGTERM/SIGINT (writes under way are finished first). With no
-// platform configured there is nothing to run: it says how to configure one and exits 2.
+// `npm start`: starts every chat platform whose variables are set, the caller-ID service for phone
+// systems when CALLS_PORT is set, plus the optional health endpoint, and shuts down cleanly on
+// SIGTERM/SIGINT (writes under way are finished first). With none of them configured there is
+// nothing to run: it says how to configure one and exits 2.
 import type http from "node:http";
+import type { PopPlatform, PopPublisher } from "../commands/calls/pops.js";
 import { ConfigError, loadCoreConfig } from "../src/config.js";
-import { createLogger, type Logger } from "../src/log.js";
+import { createLogger, type Logger, registerSecret } from "../src/log.js";
 import { type Core, startCore } from "./bootstrap.js";
+import { type CallsConfig, callsConfigured, loadCallsConfig } from "./calls/config.js";
+import type { CallsService } from "./calls/server.js";
 import { discordConfigured, loadDiscordConfig } from "./discord/config.js";
 import { healthReporter, startHealthServer } from "./health.js";
 import { loadSlackConfig, slackConfigured } from "./slack/config.js";
@@ -13,11 +17,13 @@ const NOTHING_CONFIGURED = `No chat platform is configured, so there is nothing 
   Slack:   set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode, no public URL needed),
            or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode on SLACK_PORT).
   Discord: set DISCORD_TOKEN, DISCORD_APPLICATION_ID and DISCORD_GUILD_IDS.
+  Phone systems only (caller ID): set CALLS_PORT and CALLS_TOKEN.
 See README.md and .env.example.`;
 
 interface Running {
-  name: string;
+  name: PopPlatform;
   connected(): boolean;
+  pops: PopPublisher;
   stop(): Promise<void>;
 }
 
@@ -47,7 +53,37 @@ function checkConfiguration(env: NodeJS.ProcessEnv): void {
   collect(() => loadCoreConfig(env));
   if (slackConfigured(env)) collect(() => loadSlackConfig(env));
   if (discordConfigured(env)) collect(() => loadDiscordConfig(env));
+  if (callsConfigured(env)) collect(() => checkPopPlatforms(loadCallsConfig(env, regionOf(env)), env));
   collect(() => healthPort(env));
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+// The region only changes how CALLS_ROUTES numbers are read; a bad DEFAULT_PHONE_REGION is
+// reported by the core's check, so the default stands in here.
+function regionOf(env: NodeJS.ProcessEnv) {
+  try {
+    return loadCoreConfig(env).phoneRegion;
+  } catch {
+    return "US" as const;
+  }
+}
+
+/** A pop channel on a platform that is not configured could never receive a pop: say so at start. */
+function checkPopPlatforms(calls: CallsConfig, env: NodeJS.ProcessEnv): void {
+  const problems: string[] = [];
+  const used = new Set(
+    [...calls.defaultTargets, ...calls.routes.flatMap((r) => r.targets)].map((t) => t.platform),
+  );
+  if (used.has("slack") && !slackConfigured(env)) {
+    problems.push(
+      "CALLS_SLACK_CHANNEL or CALLS_ROUTES names a Slack channel, but Slack is not configured (SLACK_BOT_TOKEN)",
+    );
+  }
+  if (used.has("discord") && !discordConfigured(env)) {
+    problems.push(
+      "CALLS_DISCORD_CHANNEL or CALLS_ROUTES names a Discord channel, but Discord is not configured (DISCORD_TOKEN)",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
@@ -59,7 +95,12 @@ async function startPlatforms(core: Core, env: NodeJS.ProcessEnv, logger: Logger
     if (slackConfigured(env)) {
       const { startSlack } = await import("./slack/app.js");
       const slack = await startSlack(core, env, logger);
-      running.push({ name: "slack", connected: () => slack.connected(), stop: () => slack.stop() });
+      running.push({
+        name: "slack",
+        connected: () => slack.connected(),
+        pops: slack.pops,
+        stop: () => slack.stop(),
+      });
       logger.info({ mode: slack.mode, port: slack.port, workspaces: slack.workspaces }, "Slack connected");
     }
     if (discordConfigured(env)) {
@@ -68,6 +109,7 @@ async function startPlatforms(core: Core, env: NodeJS.ProcessEnv, logger: Logger
       running.push({
         name: "discord",
         connected: () => discord.client.isReady(),
+        pops: discord.pops,
         stop: () => discord.stop(),
       });
       logger.info({ guilds: discord.config.guildIds }, "Discord connected");
@@ -79,8 +121,21 @@ async function startPlatforms(core: Core, env: NodeJS.ProcessEnv, logger: Logger
   return running;
 }
 
+async function startCalls(core: Core, env: NodeJS.ProcessEnv, running: Running[], logger: Logger) {
+  if (!callsConfigured(env)) return null;
+  const config = loadCallsConfig(env, core.ctx.region);
+  registerSecret(config.token);
+  const { startCallsService } = await import("./calls/server.js");
+  return startCallsService({
+    ctx: core.ctx,
+    config,
+    publishers: Object.fromEntries(running.map((r) => [r.name, r.pops])),
+    logger,
+  });
+}
+
 export async function serve(env: NodeJS.ProcessEnv): Promise<number> {
-  if (!slackConfigured(env) && !discordConfigured(env)) {
+  if (!slackConfigured(env) && !discordConfigured(env) && !callsConfigured(env)) {
     process.stderr.write(`${NOTHING_CONFIGURED}\n`);
     return 2;
   }
@@ -95,10 +150,19 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<number> {
   });
   const stopRefresh = core.ctx.directory.autoRefresh();
   let running: Running[];
+  let calls: CallsService | null;
   try {
     running = await startPlatforms(core, env, logger);
   } catch (error) {
     stopRefresh();
+    await core.close(0);
+    throw error;
+  }
+  try {
+    calls = await startCalls(core, env, running, logger);
+  } catch (error) {
+    stopRefresh();
+    await Promise.allSettled(running.map((r) => r.stop()));
     await core.close(0);
     throw error;
   }
@@ -110,6 +174,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<number> {
       store: core.ctx.store,
       directory: core.ctx.directory,
       adapters: Object.fromEntries(running.map((r) => [r.name, r.connected])),
+      ...(calls ? { calls: calls.health } : {}),
       logger,
     });
     health = await startHealthServer(port, env.HEALTH_HOST?.trim() || "127.0.0.1", report);
@@ -122,7 +187,9 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<number> {
   });
   logger.info({ signal }, "shutting down: no new requests, finishing writes under way");
   stopRefresh();
-  // Stop taking new events first, then let saves that already started reach ITFlow.
+  // Stop taking new events first (pops under way still reach chat), then let saves that already
+  // started reach ITFlow.
+  await calls?.stop();
   await Promise.allSettled(running.map((r) => r.stop()));
   await core.close(10_000);
   await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));

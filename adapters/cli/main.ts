@@ -20,9 +20,32 @@ const USAGE = `Usage:
       Start the chat bot (Slack and/or Discord, whichever is configured).
   itflow-contact register [--global]
       Put the Discord slash commands on the DISCORD_GUILD_IDS servers (or globally); safe to repeat.
+  itflow-contact calls-template 3cx --url https://bot.example.com
+      Print a 3CX CRM template (XML) for the caller-ID service at that address.
   itflow-contact help
 
 Configuration comes from the environment or a .env file in the current folder (see .env.example).`;
+
+/** Needs no configuration: the template is made on a laptop and uploaded to 3CX. */
+async function callsTemplate(args: string[], url: string | undefined): Promise<number> {
+  const usage = "Usage: itflow-contact calls-template 3cx --url https://bot.example.com";
+  if (args[0] !== "3cx" || args.length > 1) {
+    process.stderr.write(`${args[0] ? `No template for "${plain(args[0])}": only 3cx. ` : ""}${usage}\n`);
+    return 2;
+  }
+  if (!url) {
+    process.stderr.write(`--url is missing: the bot's address as 3CX reaches it.\n${usage}\n`);
+    return 2;
+  }
+  const { threeCxTemplate } = await import("../calls/threecx-template.js");
+  try {
+    process.stdout.write(threeCxTemplate(url));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  return 0;
+}
 
 const CLI_CALLER = { platform: "cli", workspaceId: null, userId: "terminal", roleIds: [] } as const;
 
@@ -35,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
       "include-archived": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
       global: { type: "boolean", default: false },
+      url: { type: "string" },
     },
   });
   const [command, ...rest] = positionals;
@@ -42,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
   }
+  if (command === "calls-template") return callsTemplate(rest, values.url);
   if (!["find", "check", "serve", "register"].includes(command)) {
     process.stderr.write(`Unknown command "${plain(command)}".\n\n${USAGE}\n`);
     return 2;

@@ -2,16 +2,20 @@
 // to what interactions use, every Client and shard event logged, and a stop() that lets answers
 // in flight finish before the connection closes.
 import { Client, Events, GatewayIntentBits, type Interaction, Options } from "discord.js";
+import type { PopPublisher } from "../../commands/calls/pops.js";
 import { type Logger, registerSecret } from "../../src/log.js";
 import type { Core } from "../bootstrap.js";
 import { type DiscordConfig, loadDiscordConfig } from "./config.js";
 import type { Deps } from "./interactions/deps.js";
 import { createRouter } from "./interactions/router.js";
 import { FormSessions } from "./interactions/sessions.js";
+import { discordPopPublisher } from "./pop.js";
 
 export interface DiscordBot {
   client: Client;
   config: DiscordConfig;
+  /** Posts and edits call pops in channels (the caller-ID service). */
+  pops: PopPublisher;
   stop(): Promise<void>;
 }
 
@@ -115,6 +119,7 @@ export async function startDiscord(core: Core, env: NodeJS.ProcessEnv, logger: L
   return {
     client,
     config,
+    pops: discordPopPublisher(client),
     async stop() {
       if (stopping) return;
       stopping = true;

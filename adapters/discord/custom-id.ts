@@ -10,6 +10,8 @@ export type Action =
   | { kind: "edit"; step: FormStep; contactId: number }
   /** Post the contact's card publicly in the channel. */
   | { kind: "share"; contactId: number }
+  /** Show the contact's full card privately to whoever clicks (the button on a call pop). */
+  | { kind: "card"; contactId: number }
   /** A list's "open a contact" select; the chosen value is the contact id. */
   | { kind: "open" }
   /** "Create contact" after a search found nothing; `prefill` is what was searched for. */
@@ -50,6 +52,9 @@ export function encodeAction(action: Action): string {
       break;
     case "share":
       id = `sh:${action.contactId}`;
+      break;
+    case "card":
+      id = `cd:${action.contactId}`;
       break;
     case "open":
       id = "op";
@@ -92,6 +97,13 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Action | null]> = [
     (m) => {
       const contactId = num(m[1]);
       return contactId ? { kind: "share", contactId } : null;
+    },
+  ],
+  [
+    new RegExp(`^cd:(${ID})$`),
+    (m) => {
+      const contactId = num(m[1]);
+      return contactId ? { kind: "card", contactId } : null;
     },
   ],
   [/^op$/, () => ({ kind: "open" })],

@@ -6,6 +6,7 @@ import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { format } from "node:util";
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import type { PopPublisher } from "../../commands/calls/pops.js";
 import { type Logger, registerSecret } from "../../src/log.js";
 import type { Core } from "../bootstrap.js";
 import { trackAcks } from "./ack-first.js";
@@ -13,6 +14,7 @@ import { loadSlackConfig, type SlackMode } from "./config.js";
 import { DEFAULT_TIMING, type SlackDeps, type Timing } from "./listeners/deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { authTestSchema } from "./payloads.js";
+import { slackPopPublisher } from "./pop.js";
 import { Replies } from "./replies.js";
 import { boundaryFrom, workspaceGuard } from "./workspaces.js";
 
@@ -29,6 +31,8 @@ export interface RunningSlack {
   workspaces: string[];
   /** Socket Mode: the websocket is up; HTTP mode: the port is listening. For health checks. */
   connected(): boolean;
+  /** Posts and edits call pops in channels (the caller-ID service). */
+  pops: PopPublisher;
   stop(): Promise<void>;
 }
 
@@ -175,6 +179,7 @@ export async function startSlack(
     port,
     workspaces: boundary.describe(),
     connected: () => (receiver ? socketUp : (server?.listening ?? false)),
+    pops: slackPopPublisher(app.client),
     async stop() {
       await app.stop();
     },

@@ -136,6 +136,9 @@ async function onComponent(
       );
       return;
     }
+    case "card":
+      await answer(interaction, timing, logger, "card", () => contactCard(deps, caller, action.contactId));
+      return;
     case "open": {
       const id = Number(chosen);
       await answer(interaction, timing, logger, "open", () =>

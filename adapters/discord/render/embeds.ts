@@ -46,7 +46,7 @@ const URL_MAX = 512;
 
 type ActionStyle = ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger;
 
-function button(
+export function button(
   label: string,
   customId: string,
   style: ActionStyle = ButtonStyle.Secondary,
@@ -54,12 +54,12 @@ function button(
   return { type: ComponentType.Button, style, label: clip(label, LABEL_MAX), custom_id: customId };
 }
 
-function linkButton(label: string, url: string): APIButtonComponent | null {
+export function linkButton(label: string, url: string): APIButtonComponent | null {
   if (url.length > URL_MAX || !/^https?:\/\//.test(url)) return null;
   return { type: ComponentType.Button, style: ButtonStyle.Link, label, url };
 }
 
-function row(components: APIComponentInMessageActionRow[]): Row {
+export function row(components: APIComponentInMessageActionRow[]): Row {
   return { type: ComponentType.ActionRow, components };
 }
 

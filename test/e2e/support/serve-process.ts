@@ -86,6 +86,7 @@ export interface HealthAnswer {
     store: { ok: boolean; kind: string };
     adapters: Record<string, { connected: boolean }>;
     directory: { contacts: number; clients: number; builtAt: string | null };
+    calls?: { port: number; targets: Record<string, { ok: boolean; error?: string; at: string }> };
   };
 }
 
