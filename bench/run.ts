@@ -7,13 +7,14 @@
 // Bolt app in HTTP mode, 50 in flight (scenarios/slack-ack.ts); (e) RSS in child processes, the
 // whole bot with Slack and Discord running, and the core alone (scenarios/memory.ts); (f) `npm start`
 // to "Slack connected", warm and right after a source edit (scenarios/start-time.ts; alone:
-// `npm run bench:start`).
+// `npm run bench:start`); (g) caller ID over HTTP and (h) call pops (scenarios/calls.ts).
 import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { BENCH } from "./config.js";
 import { type BenchEnv, startEnv } from "./env.js";
 import { collectGarbage } from "./measure.js";
 import { missingStartFlags, START_FLAGS } from "./node-flags.js";
+import { runCalls } from "./scenarios/calls.js";
 import { runCoalesce } from "./scenarios/coalesce.js";
 import { runEmailFind } from "./scenarios/email-find.js";
 import { runMemory } from "./scenarios/memory.js";
@@ -37,8 +38,16 @@ const SCENARIOS: Scenario[] = [
   { id: "(a)", title: "find by email, directory vs direct", run: runEmailFind },
   { id: "(c)", title: "100 concurrent identical finds", run: runCoalesce },
   { id: "(d)", title: "Slack HTTP path", run: runSlackAck },
+  { id: "(g)", title: "caller ID over HTTP, and call pops", run: runCalls },
   { id: "(f)", title: "npm start to connected", run: () => runStartTime() },
 ];
+
+// BENCH_ONLY=g,d runs only those rows (for trying a change; quote numbers from full runs).
+const only = (process.env.BENCH_ONLY ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+const CHOSEN = only.length > 0 ? SCENARIOS.filter((s) => only.some((o) => s.id === `(${o})`)) : SCENARIOS;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -54,7 +63,7 @@ async function main(): Promise<number> {
   const verdicts: Verdict[] = [];
   let crashed = false;
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of CHOSEN) {
       collectGarbage();
       const scenarioStarted = performance.now();
       try {

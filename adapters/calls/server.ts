@@ -114,7 +114,7 @@ export async function startCallsService(options: CallsServiceOptions): Promise<C
         send(res, 200, JSON.stringify(lookupAnswer(lookup, ctx)), "application/json; charset=utf-8");
         // 3CX announces a call only through this lookup: it pops the card too (after answering).
         const callId = await lookupPopCall(ctx.store, number, Date.now());
-        if (callId) pop({ callId, event: "ringing", from: number, agent: null });
+        if (callId) pop({ callId, event: "ringing", from: number, agent: null, lookup });
         return;
       }
       case "/calls/cid": {

@@ -8,10 +8,8 @@
 // then for every answer on its response_url (checked to name the email looked up) before the next.
 // "Slack" — the fake Web API and response_urls, and the signing load generator — runs in a third
 // process (scenarios/slack-load.ts), as Slack is another machine.
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { SIGNING_SECRET } from "../../test/fakes/slack/index.js";
+import { startChild } from "../child.js";
 import { BENCH } from "../config.js";
 import { type BenchEnv, knownEmails, slackBotEnv } from "../env.js";
 import { everyNth } from "../random.js";
@@ -34,50 +32,6 @@ interface RoundResult {
   badStatus: number;
   wrongAnswers: number;
   missingAnswers: number;
-}
-
-/** A child process under the same tsx loader, spoken to in JSON lines on stdin / stdout. */
-interface Child {
-  nextLine(): Promise<string>;
-  send(message: unknown): void;
-  close(): Promise<void>;
-}
-
-function startChild(file: string, args: string[], env?: NodeJS.ProcessEnv): Child {
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, fileURLToPath(new URL(file, import.meta.url)), ...args],
-    { stdio: ["pipe", "pipe", "pipe"], ...(env ? { env } : {}) },
-  );
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const lines = createInterface({ input: child.stdout });
-  const waiting: Array<{ resolve: (line: string) => void; reject: (e: Error) => void }> = [];
-  lines.on("line", (line) => waiting.shift()?.resolve(line));
-  let exitedWith: string | null = null;
-  const exited = new Promise<void>((resolve) => {
-    child.on("close", (code, signal) => {
-      exitedWith = `${file} exited with ${signal ?? code}: ${stderr.trim()}`;
-      for (const w of waiting.splice(0)) w.reject(new Error(exitedWith));
-      resolve();
-    });
-  });
-  return {
-    nextLine: () =>
-      new Promise<string>((resolve, reject) => {
-        if (exitedWith !== null) reject(new Error(exitedWith));
-        else waiting.push({ resolve, reject });
-      }),
-    send: (message) => child.stdin.write(`${JSON.stringify(message)}\n`),
-    async close() {
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 /** "Slack" in its own process (scenarios/slack-load.ts). */

@@ -7,7 +7,7 @@ import type { Keyv } from "keyv";
 import type { CallerNumber } from "../../src/contacts/caller-number.js";
 import type { Logger } from "../../src/log.js";
 import type { CommandContext } from "../context.js";
-import { lookupCaller } from "./lookup.js";
+import { type CallerLookup, lookupCaller } from "./lookup.js";
 import { type CallPopView, type CallState, callerPart, type PopCallerPart, STATE_ORDER } from "./pop-view.js";
 
 export type PopPlatform = "slack" | "discord";
@@ -37,6 +37,8 @@ export interface CallEvent {
   agent: string | null;
   /** Known only from a phone system's call journal (3CX); otherwise measured from the events. */
   durationSec?: number | null;
+  /** Who is calling, when the request already looked it up (a 3CX lookup): not asked twice. */
+  lookup?: CallerLookup;
 }
 
 export interface TargetHealth {
@@ -111,10 +113,10 @@ export class CallPops {
     const { logger } = this.options;
     // Who is calling is looked up before taking the lock, so the lock is held only for the posts.
     const known = await this.records.get<CallRecord>(event.callId);
-    const caller = known ? null : await this.lookUp(event.from);
+    const caller = known ? null : await this.lookUp(event);
     await this.withLock(event.callId, async () => {
       const stored = await this.records.get<CallRecord>(event.callId);
-      const record = stored ?? this.newRecord(caller ?? (await this.lookUp(event.from)), targets);
+      const record = stored ?? this.newRecord(caller ?? (await this.lookUp(event)), targets);
       const changed = this.apply(record, event) || !stored;
       if (!changed) return;
       const view = this.viewOf(record);
@@ -127,9 +129,9 @@ export class CallPops {
     });
   }
 
-  private async lookUp(from: CallerNumber): Promise<PopCallerPart> {
+  private async lookUp(event: CallEvent): Promise<PopCallerPart> {
     const { ctx, lookupBudgetMs } = this.options;
-    const lookup = await lookupCaller(ctx, from, lookupBudgetMs);
+    const lookup = event.lookup ?? (await lookupCaller(ctx, event.from, lookupBudgetMs));
     return callerPart(lookup, ctx.region, ctx.itflowUrl);
   }
 

@@ -391,12 +391,24 @@ describe("caller ID with Slack (Socket Mode) and Discord", () => {
       expect(inDiscord.body.allowed_mentions).toEqual({ parse: [] });
     });
 
+    it("takes an event form-encoded with ?token=, as Asterisk's CURL() posts it", async () => {
+      const answer = await call(port, "/calls/events", {
+        query: true,
+        body: "event=ringing&callId=1701437520.42&from=+15550002222&to=100",
+        type: "application/x-www-form-urlencoded",
+      });
+      expect(answer.status).toBe(202);
+      const pop = await slack.waitFor(() => slackPop("Sam Shared (Initech)")[0]);
+      expect(allText(pop.blocks)).toContain("Initech &amp; Partners");
+    });
+
     it("routes a call to the channel CALLS_ROUTES names for its called number", async () => {
+      const inDefault = slackPop("Dave Davies").length;
       await event(port, { event: "ringing", callId: "call-8", from: "+442079460018", to: "15550009999" });
       const routed = await slack.waitFor(() => discordPops(supportChannel, "Dave Davies")[0]);
       expect(routed.channelId).toBe(supportChannel);
       await new Promise((r) => setTimeout(r, 300));
-      expect(slackPop("Dave Davies")).toHaveLength(1); // only call-1's
+      expect(slackPop("Dave Davies")).toHaveLength(inDefault);
     });
 
     it("says in /health and the log when the bot cannot post in a channel", async () => {
@@ -515,6 +527,34 @@ describe("caller ID without any chat platform (a lookup-only deployment)", () =>
     );
     proc.child.kill("SIGTERM");
     expect((await exitWithin(proc, 15_000)).code).toBe(0);
+  }, 30_000);
+
+  it("answers 'unknown' within the 1.5 s budget when ITFlow hangs, instead of keeping the phone waiting", async () => {
+    itflow = await startFakeItflow();
+    const port = await freePort();
+    const healthPort = await freePort();
+    const proc = spawnServe({
+      ITFLOW_URL: itflow.url,
+      ITFLOW_API_KEY: "KEY_ADMIN",
+      CALLS_PORT: String(port),
+      CALLS_TOKEN: TOKEN,
+      HEALTH_PORT: String(healthPort),
+    });
+    await waitForHealth(proc, healthPort, (h) => h.status === 200, 20_000);
+    itflow.hang(true);
+    // Known numbers come from the index, hang or not.
+    expect((await call(port, "/calls/cid?number=5551234567")).body).toBe("Acme Corp");
+    // An unknown number would need ITFlow's exact reads, which now never answer.
+    for (const path of ["/calls/cid?number=5550004444", "/calls/lookup?number=5550004445"]) {
+      const started = performance.now();
+      const answer = await call(port, path);
+      const ms = performance.now() - started;
+      expect(answer.status).toBe(200);
+      expect(answer.body === "" || JSON.parse(answer.body).contacts.length === 0).toBe(true);
+      expect(ms).toBeGreaterThan(1400);
+      expect(ms).toBeLessThan(2500);
+    }
+    itflow.hang(false);
   }, 30_000);
 
   it.each([
