@@ -104,7 +104,11 @@ export async function runCalls(env: BenchEnv): Promise<ScenarioResult> {
     const pool50k = knownNumbers(env);
     const numbers = cycle(pool50k, WARM_UP + 2 * LOOKUPS + EVENTS + BURST, createRandom(BENCH.seed + 9));
     let next = 0;
-    const take = (n: number) => numbers.slice(next, (next += n));
+    const take = (n: number) => {
+      const chosen = numbers.slice(next, next + n);
+      next += n;
+      return chosen;
+    };
 
     for (const n of take(WARM_UP)) await get(`/calls/lookup?number=${encodeURIComponent(n)}`);
     const lookupMs: number[] = [];
