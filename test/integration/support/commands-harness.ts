@@ -3,7 +3,7 @@
 // adapter would, and every view they return kept so a test file can check none of them leaks the
 // API key or a PIN. Nothing of ours is stubbed; the fake is the only stand-in.
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
-import { type Caller, editPolicy } from "../../../commands/caller.js";
+import { accessPolicy, type Caller } from "../../../commands/caller.js";
 import type { CommandContext } from "../../../commands/context.js";
 import { findContacts } from "../../../commands/find.js";
 import { openCreateForm, openEditForm, type SubmitInput, submitForm } from "../../../commands/forms.js";
@@ -26,6 +26,8 @@ export interface BotOptions {
   apiKey?: string;
   /** EDIT_ALLOW entries; empty (the default) lets everyone edit. */
   allow?: string[];
+  /** VERIFY_ALLOW entries; empty (the default) lets everyone verify callers. */
+  verifyAllow?: string[];
   timeoutMs?: number;
   readRetries?: number;
   dedupeTtlMs?: number;
@@ -62,7 +64,7 @@ export class Bot {
         pageSize: 5,
         logger,
       }),
-      policy: editPolicy(options.allow ?? []),
+      policy: accessPolicy(options.allow ?? [], options.verifyAllow ?? []),
       store,
       region: "US",
       itflowUrl: fake.url,
