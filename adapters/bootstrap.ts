@@ -37,6 +37,7 @@ export async function startCore(config: CoreConfig, logger: Logger): Promise<Cor
   const writes = new InFlight();
   const ctx: CommandContext = {
     writes,
+    verifyAudit: [],
     directory,
     policy: accessPolicy(config.editAllow, config.verifyAllow),
     store,
