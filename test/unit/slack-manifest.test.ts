@@ -32,8 +32,9 @@ describe.each([
     for (const s of manifest.features.shortcuts) expect(s.description.length).toBeLessThanOrEqual(150);
   });
 
-  it("asks for the one scope the bot needs (answers go through response_urls and modals)", () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(["commands"]);
+  it("asks for the scopes the bot needs: commands, and chat:write for the verification audit channel", () => {
+    // Answers go through response_urls and modals, which need no scope; only the audit line is posted.
+    expect(manifest.oauth_config.scopes.bot).toEqual(["commands", "chat:write"]);
   });
 
   it("matches its transport", () => {
