@@ -55,6 +55,16 @@ export interface VerifyAuditSink {
   post(event: VerifyAuditEvent): Promise<void>;
 }
 
+/** Adds an audit sink to the bot's; returns what removes it again (when its platform stops). */
+export function addAuditSink(ctx: CommandContext, sink: VerifyAuditSink): () => void {
+  const sinks = ctx.verifyAudit;
+  sinks?.push(sink);
+  return () => {
+    const at = sinks?.indexOf(sink) ?? -1;
+    if (at >= 0) sinks?.splice(at, 1);
+  };
+}
+
 export interface VerifyInput {
   contactId: number;
   /** What the caller said, as typed. Never logged, stored or echoed. */

@@ -15,6 +15,7 @@ export const SUBCOMMANDS = {
   find: "find",
   new: "new",
   edit: "edit",
+  verify: "verify",
   help: "help",
 } as const;
 
@@ -72,6 +73,21 @@ export const COMMANDS: RESTPostAPIApplicationCommandsJSONBody[] = [
         type: ApplicationCommandOptionType.Subcommand,
         name: SUBCOMMANDS.edit,
         description: "Open a contact's form, filled in, to change it",
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: OPTIONS.contact,
+            description: "Start typing a name, email or phone number, or give #id",
+            required: true,
+            autocomplete: true,
+            max_length: 200,
+          },
+        ],
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: SUBCOMMANDS.verify,
+        description: "Check what a caller says against the contact's ITFlow PIN",
         options: [
           {
             type: ApplicationCommandOptionType.String,

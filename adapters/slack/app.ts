@@ -6,6 +6,7 @@ import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { format } from "node:util";
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import { addAuditSink } from "../../commands/verify.js";
 import { type Logger, registerSecret } from "../../src/log.js";
 import type { Core } from "../bootstrap.js";
 import { trackAcks } from "./ack-first.js";
@@ -175,8 +176,9 @@ export async function startSlack(
     trackAcks(server);
   }
   // Every caller verification, from any platform, is posted to the audit channel once running.
-  const audit = config.verifyAuditChannel ? slackAuditSink(app.client, config.verifyAuditChannel) : null;
-  if (audit) core.ctx.verifyAudit?.push(audit);
+  const removeAudit = config.verifyAuditChannel
+    ? addAuditSink(core.ctx, slackAuditSink(app.client, config.verifyAuditChannel))
+    : () => {};
   log.info(
     { mode: config.mode, port, workspaces: boundary.describe(), team: auth.team_id },
     config.mode === "socket"
@@ -189,7 +191,7 @@ export async function startSlack(
     workspaces: boundary.describe(),
     connected: () => (receiver ? socketUp : (server?.listening ?? false)),
     async stop() {
-      if (audit) core.ctx.verifyAudit?.splice(core.ctx.verifyAudit.indexOf(audit), 1);
+      removeAudit();
       await app.stop();
     },
   };

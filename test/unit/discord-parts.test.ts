@@ -49,6 +49,8 @@ describe("custom_id", () => {
     { kind: "create", prefill: "sally@itflow.org" },
     { kind: "pickClient", sessionId: "AbCdEfGhIjKl" },
     { kind: "fix", step: 2, sessionId: "AbCdEfGhIjKl" },
+    { kind: "verify", contactId: 1 },
+    { kind: "verifyForm", contactId: 2_147_483_647 },
     {
       kind: "form",
       step: 1,
@@ -73,7 +75,17 @@ describe("custom_id", () => {
   });
 
   it("refuses what is not ours", () => {
-    for (const id of ["", "e3:1", "e1:x", "sh:0", "f1:short:c:0:0:-", "pc:bad id", "x".repeat(101)]) {
+    for (const id of [
+      "",
+      "e3:1",
+      "e1:x",
+      "sh:0",
+      "f1:short:c:0:0:-",
+      "pc:bad id",
+      "vc:0",
+      "vx:1",
+      "x".repeat(101),
+    ]) {
       expect(parseAction(id)).toBeNull();
     }
   });

@@ -6,6 +6,7 @@ export {
   type FakeDiscordOptions,
   type FakeGuild,
   type RecordedCallback,
+  type RecordedChannelMessage,
   type RecordedWebhook,
   startFakeDiscord,
 } from "./server.js";

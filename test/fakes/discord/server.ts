@@ -36,6 +36,14 @@ export interface RecordedWebhook {
   at: number;
 }
 
+/** A message the bot posted to a channel itself (not an interaction answer). */
+export interface RecordedChannelMessage {
+  channelId: string;
+  body: Record<string, unknown>;
+  status: number;
+  at: number;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -61,6 +69,8 @@ export interface FakeDiscord {
   guilds: FakeGuild[];
   callbacks: RecordedCallback[];
   webhooks: RecordedWebhook[];
+  /** POST /channels/{id}/messages: messages the bot sent on its own. */
+  channelMessages: RecordedChannelMessage[];
   requests: RecordedRequest[];
   /** Application commands as Discord holds them, per scope ("global" or a guild id). */
   commands: Map<string, Array<Record<string, unknown>>>;
@@ -156,6 +166,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     guilds,
     callbacks: [],
     webhooks: [],
+    channelMessages: [],
     requests: [],
     commands: new Map(),
     commandWrites: 0,
@@ -188,6 +199,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     reset() {
       fake.callbacks.length = 0;
       fake.webhooks.length = 0;
+      fake.channelMessages.length = 0;
       fake.requests.length = 0;
       interactions.clear();
     },
@@ -364,6 +376,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         shards: 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
       });
+    } else if (path[0] === "channels" && path[2] === "messages" && method === "POST") {
+      const data = asRecord(body);
+      const channelId = path[1] ?? "";
+      const problems = checkMessage(data);
+      const known = guilds.some((g) => g.channelId === channelId);
+      status = problems.length > 0 ? 400 : known ? 200 : 404;
+      if (status === 200) send(response, 200, message({ ...data, channel_id: channelId }));
+      else if (status === 404) send(response, 404, discordError(10003, "Unknown Channel"));
+      else send(response, 400, discordError(50035, "Invalid Form Body", problems));
+      fake.channelMessages.push({ channelId, body: data, status, at: Date.now() });
     } else if (
       path[0] === "applications" &&
       path[1] === applicationId &&
