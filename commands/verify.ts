@@ -98,34 +98,43 @@ function notFound(contactId: number): NoticeView {
 
 /**
  * The verify form for a query (`#42`, an email, a phone, a name) or a contact id. From the index
- * only (no ITFlow call): Discord must show the form as its very first answer.
+ * only (no ITFlow call): Discord must show the form as its very first answer. A contact whose
+ * verification is locked gets that answer instead of a form that could only be refused.
  */
 export async function openVerify(
   ctx: CommandContext,
   caller: Caller,
   target: { contactId: number } | { query: string },
-): Promise<VerifyPromptView | View> {
+): Promise<VerifyPromptView | VerifyResultView | View> {
   if (!ctx.policy.canVerify(caller)) return DENIED;
   try {
+    let row: ContactRow | null;
     if ("contactId" in target) {
-      const row =
+      row =
         (await ctx.directory.getCached(target.contactId)) ?? (await ctx.directory.getFresh(target.contactId));
-      return row ? { kind: "verifyPrompt", contact: verified(row) } : notFound(target.contactId);
+      if (!row) return notFound(target.contactId);
+    } else {
+      const query = classifyQuery(target.query, ctx.region);
+      if (query.kind === "empty") {
+        return {
+          kind: "notice",
+          level: "info",
+          text: "Say whose PIN to check, e.g. `verify alice@acme.example` or `verify #42`.",
+        };
+      }
+      const rows = query.kind === "invalidEmail" ? [] : await ctx.directory.find(query);
+      row = rows.length === 1 ? (rows[0] ?? null) : null;
+      if (!row) {
+        const view = viewOfRows(ctx, caller, target.query.trim(), rows);
+        // "No contact matches" offers to create one, which is not what someone verifying wants.
+        return view.kind === "notice" ? { ...view, createFrom: undefined } : view;
+      }
     }
-    const query = classifyQuery(target.query, ctx.region);
-    if (query.kind === "empty") {
-      return {
-        kind: "notice",
-        level: "info",
-        text: "Say whose PIN to check, e.g. `verify alice@acme.example` or `verify #42`.",
-      };
-    }
-    const rows = query.kind === "invalidEmail" ? [] : await ctx.directory.find(query);
-    const only = rows.length === 1 ? rows[0] : undefined;
-    if (only) return { kind: "verifyPrompt", contact: verified(only) };
-    const view = viewOfRows(ctx, caller, target.query.trim(), rows);
-    // "No contact matches" offers to create one, which is not what someone verifying wants.
-    return view.kind === "notice" ? { ...view, createFrom: undefined } : view;
+    const until = await new VerificationLimits(ctx.store).lockedUntil(row.contact.id);
+    const contact = verified(row);
+    return until === null
+      ? { kind: "verifyPrompt", contact }
+      : { kind: "verifyResult", contact, outcome: { result: "locked", until } };
   } catch (error) {
     return failureNotice(error, ctx.logger, "looking up the contact to verify");
   }

@@ -10,6 +10,7 @@ import {
   clockTime,
   openVerify,
   type VerifyOutcome,
+  type VerifyResultView,
   verifyAnswerText,
   verifyCaller,
 } from "../../commands/verify.js";
@@ -59,6 +60,7 @@ export async function runVerify(ctx: CommandContext, query: string): Promise<num
       EXIT.usage,
     );
   }
+  if (prompt.kind === "verifyResult") return answer(prompt);
   if (prompt.kind !== "verifyPrompt") {
     const text = prompt.kind === "notice" ? prompt.text : "That is not a contact.";
     // ITFlow could not answer: 1, like every other command; anything else is the query's fault.
@@ -78,6 +80,11 @@ export async function runVerify(ctx: CommandContext, query: string): Promise<num
   const view = await verifyCaller(ctx, caller, { contactId: prompt.contact.id, attempt });
   // The typed answer was checked above, so an error here is ITFlow's; a refusal is the caller's.
   if (view.kind === "notice") return fail(view.text, view.level === "error" ? EXIT.notVerified : EXIT.usage);
+  return answer(view);
+}
+
+/** Prints the answer and the contact it is about; the exit code says what it was. */
+function answer(view: VerifyResultView): number {
   process.stdout.write(`${plain(verifyAnswerText(view, { text: (s) => s, time: clockTime }))}\n`);
   process.stdout.write(`  ${plain(aboutLine(view.contact))}\n`);
   return EXIT_OF[view.outcome.result];

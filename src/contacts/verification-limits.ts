@@ -109,6 +109,11 @@ export class VerificationLimits {
     return { triesLeft: 0, lockedUntil: until };
   }
 
+  /** Until when the contact's verification is locked, or null when it is not. */
+  async lockedUntil(contactId: number): Promise<number | null> {
+    return (await this.lockOf(contactId, this.now()))?.until ?? null;
+  }
+
   /** The PIN could not be read (ITFlow did not answer): nothing this attempt reserved counts. */
   async abandon(ticket: Ticket): Promise<void> {
     await Promise.all([

@@ -73,7 +73,12 @@ describe("verify", () => {
     expect(answer(third)).toBe(
       `❌ That is not Alice Anderson's PIN. Verification for Alice Anderson is locked until ${clockTime(until)} after 3 failed attempts.`,
     );
-    // Locked: even the right PIN is refused, and ITFlow is not asked for it.
+    // Locked: the form is not even offered, the right PIN is refused, and ITFlow is not asked for it.
+    expect(await b.openVerify({ query: "alice anderson" })).toEqual({
+      kind: "verifyResult",
+      contact: { id: ALICE, name: "Alice Anderson", client: "Acme Corp" },
+      outcome: { result: "locked", until },
+    });
     const locked = await b.verify({ contactId: ALICE, attempt: PINS[1] });
     expect(answer(locked)).toBe(
       `🔒 Verification for Alice Anderson is locked until ${clockTime(until)} after 3 failed attempts.`,

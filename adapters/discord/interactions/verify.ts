@@ -15,7 +15,8 @@ export async function openVerifyModal(
   target: { contactId: number } | { query: string },
 ): Promise<ModalBuilder | MessageOut> {
   const view = await openVerify(deps.ctx, caller, target);
-  return view.kind === "verifyPrompt" ? verifyModal(view) : render(deps, view);
+  if (view.kind === "verifyPrompt") return verifyModal(view);
+  return view.kind === "verifyResult" ? verifyResultMessage(view) : render(deps, view);
 }
 
 /** A submitted verify modal: the private answer. */

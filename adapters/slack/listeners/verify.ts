@@ -19,8 +19,11 @@ import { loadingModal, type ModalView, viewModal } from "../render/modals.js";
 import { decodeVerifyMetadata, VERIFY_TITLE, verifyModal, verifyResultModal } from "../render/verify.js";
 import { type WebClient, within } from "../replies.js";
 import { callerOf, type SlackDeps } from "./deps.js";
-import { answerByResponseUrl, answerInModal, type ModalTarget } from "./flows.js";
+import { answerInModal, type ModalTarget } from "./flows.js";
 import type { ViewListener } from "./submit.js";
+
+/** How long `/contact verify` looks for the contact before opening a Loading form instead. */
+const QUICK_MS = 1000;
 
 const ASK_WHO: NoticeView = {
   kind: "notice",
@@ -38,8 +41,13 @@ function whoOf(body: unknown): string | undefined {
   return parsed.success ? (parsed.data.user.name ?? parsed.data.user.username) : undefined;
 }
 
-function formOrView(view: VerifyPromptView | View, responseUrl: string | null): ModalView | View {
-  return view.kind === "verifyPrompt" ? verifyModal(view, responseUrl, ATTEMPT_MAX) : view;
+type Opened = VerifyPromptView | VerifyResultView | View;
+
+/** The form; a locked contact's answer; or the list or notice in its place. */
+function formOrView(view: Opened, responseUrl: string | null): ModalView | View {
+  if (view.kind === "verifyPrompt") return verifyModal(view, responseUrl, ATTEMPT_MAX);
+  if (view.kind === "verifyResult") return verifyResultModal(view, responseUrl);
+  return view;
 }
 
 /** The "Verify caller" button (on a card, or "Try again" in the form): the form for that contact. */
@@ -78,7 +86,8 @@ export async function verifyFromCommand(
     return;
   }
   const finding = openVerify(deps.ctx, caller, { query });
-  const quick = await within(finding, deps.timing.submitBudgetMs);
+  // Leaves most of the trigger's 3 s for opening a Loading form if the index is not ready.
+  const quick = await within(finding, Math.min(QUICK_MS, deps.timing.submitBudgetMs));
   if (!quick.done) {
     await answerInModal(
       deps,
@@ -90,19 +99,13 @@ export async function verifyFromCommand(
     );
     return;
   }
-  const found = quick.value;
-  if (found.kind === "verifyPrompt") {
-    const opened = await deps.replies.openModal(
-      client,
-      command.triggerId,
-      verifyModal(found, command.responseUrl, ATTEMPT_MAX),
-    );
-    if (opened) return;
-    answerByResponseUrl(deps, command.responseUrl, async () => ({
-      kind: "notice",
-      level: "error",
+  const found = formOrView(quick.value, command.responseUrl);
+  if (!("kind" in found)) {
+    if (await deps.replies.openModal(client, command.triggerId, found)) return;
+    await deps.replies.post(command.responseUrl, {
       text: "Slack did not open the form in time. Run the command again.",
-    }));
+      blocks: [],
+    });
     return;
   }
   await deps.replies.post(command.responseUrl, renderMessage(found));

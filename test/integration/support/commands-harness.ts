@@ -115,7 +115,7 @@ export class Bot {
   async openVerify(
     target: { contactId: number } | { query: string },
     caller: Caller = TECH,
-  ): Promise<VerifyPromptView | View> {
+  ): Promise<VerifyPromptView | VerifyResultView | View> {
     return this.keep(await openVerify(this.ctx, caller, target));
   }
 
