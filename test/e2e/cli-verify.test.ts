@@ -88,6 +88,29 @@ describe("itflow-contact verify", () => {
     expect(r.stderr).toBe("You are not allowed to verify callers. An admin can add you to VERIFY_ALLOW.\n");
   });
 
+  it("logs each attempt at info; at trace level no line holds the PIN or what was typed", async () => {
+    const runs = [
+      await verify("alice", PINS[1], { LOG_LEVEL: "trace" }),
+      await verify("alice", "kiwi-typed-wrong", { LOG_LEVEL: "trace" }),
+    ];
+    const lines = runs.flatMap((r) =>
+      r.stderr
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    );
+    expect(lines.some((l) => l.level === 10 || l.level === 20)).toBe(true);
+    expect(lines.filter((l) => l.msg === "caller verification")).toEqual([
+      expect.objectContaining({ level: 30, platform: "cli", contactId: 1, clientId: 1, result: "match" }),
+      expect.objectContaining({ level: 30, platform: "cli", contactId: 1, clientId: 1, result: "noMatch" }),
+    ]);
+    for (const r of runs) {
+      expectNoPin(r);
+      expect(r.stderr).not.toContain("kiwi-typed-wrong");
+      expect(r.stderr.toLowerCase()).not.toContain("quokka");
+    }
+  });
+
   it.skipIf(SCRIPT === null)(
     "on a terminal, reads the answer at a prompt that does not echo it",
     async () => {
