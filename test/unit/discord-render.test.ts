@@ -18,12 +18,12 @@ import { formModal } from "../../adapters/discord/render/modals.js";
 import { auditContent, verifyModal, verifyResultMessage } from "../../adapters/discord/render/verify.js";
 import { LIST_MAX } from "../../commands/find.js";
 import { summarize } from "../../commands/summary.js";
-import type { VerifyOutcome } from "../../commands/verify.js";
 import type { ContactSummary, FormView, NoticeLevel, View } from "../../commands/views.js";
 import type { ContactRow } from "../../src/contacts/directory.js";
 import { CONTACT_FIELDS, type FieldChange } from "../../src/contacts/fields.js";
 import type { Contact } from "../../src/contacts/types.js";
 import { checkChoices, checkCommands, checkMessage, checkModal } from "../fakes/discord/limits.js";
+import { everyVerifyOutcome } from "../support/verify-outcomes.js";
 
 const NASTY = "*_~`|>#-[]()<@everyone>@here😀";
 const fill = (n: number, seed = NASTY) => seed.repeat(Math.ceil(n / seed.length)).slice(0, n);
@@ -220,16 +220,7 @@ describe("Discord messages stay within Discord's limits", () => {
 
   it("every caller-verification answer, and the audit line", () => {
     const who = { id: 2_147_483_647, name: fill(200), client: fill(200) };
-    const until = Date.UTC(2026, 11, 1, 14, 32);
-    const outcomes: VerifyOutcome[] = [
-      { result: "match" },
-      { result: "noMatch", triesLeft: 1, lockedUntil: null },
-      { result: "noMatch", triesLeft: 0, lockedUntil: until },
-      { result: "noPin", callBack: fill(200) },
-      { result: "noPin", callBack: null },
-      { result: "locked", until },
-      { result: "capped", until },
-    ];
+    const outcomes = everyVerifyOutcome(fill(200));
     for (const outcome of outcomes) {
       const out = verifyResultMessage({ kind: "verifyResult", contact: who, outcome });
       expect(checkMessage(apiJson(out))).toEqual([]);

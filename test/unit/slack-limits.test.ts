@@ -8,9 +8,9 @@ import { LIMITS } from "../../adapters/slack/render/limits.js";
 import { formModal, loadingModal, type ModalView, viewModal } from "../../adapters/slack/render/modals.js";
 import { auditMessage, verifyModal, verifyResultModal } from "../../adapters/slack/render/verify.js";
 import { help } from "../../commands/help.js";
-import type { VerifyOutcome } from "../../commands/verify.js";
 import type { ContactCardView, ContactSummary, FormView, NoticeView, View } from "../../commands/views.js";
 import { CONTACT_FIELDS, FLAG_FIELDS } from "../../src/contacts/fields.js";
+import { everyVerifyOutcome } from "../support/verify-outcomes.js";
 
 type Json = Record<string, unknown>;
 
@@ -386,16 +386,7 @@ describe("Slack surfaces stay inside Slack's limits", () => {
 
   it("caller verification: the form, every answer and the audit line, for the longest names", () => {
     const contact = { id: 2_147_483_647, name: long(200), client: long(200) };
-    const until = Date.UTC(2026, 11, 1, 14, 32);
-    const outcomes: VerifyOutcome[] = [
-      { result: "match" },
-      { result: "noMatch", triesLeft: 2, lockedUntil: null },
-      { result: "noMatch", triesLeft: 0, lockedUntil: until },
-      { result: "noPin", callBack: long(200, "5") },
-      { result: "noPin", callBack: null },
-      { result: "locked", until },
-      { result: "capped", until },
-    ];
+    const outcomes = everyVerifyOutcome(long(200, "5"));
     const modals = [
       verifyModal({ kind: "verifyPrompt", contact }, RESPONSE_URL, 200),
       ...outcomes.map((outcome) =>
