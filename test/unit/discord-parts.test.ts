@@ -165,6 +165,16 @@ describe("loadDiscordConfig", () => {
     expect(loadDiscordConfig(good).apiUrl).toBeUndefined();
   });
 
+  it("reads the optional verification audit channel, refusing anything but an id", () => {
+    expect(
+      loadDiscordConfig({ ...good, VERIFY_AUDIT_DISCORD_CHANNEL: " 456789012345678901 " }).verifyAuditChannel,
+    ).toBe("456789012345678901");
+    expect(loadDiscordConfig(good).verifyAuditChannel).toBeUndefined();
+    expect(() => loadDiscordConfig({ ...good, VERIFY_AUDIT_DISCORD_CHANNEL: "#audit" })).toThrow(
+      /VERIFY_AUDIT_DISCORD_CHANNEL must be a channel's numeric id .*— the id of a channel where every caller verification is posted/,
+    );
+  });
+
   it("reports every problem at once, with what each variable is for, never echoing the token", () => {
     try {
       loadDiscordConfig({ DISCORD_TOKEN: "short secret", DISCORD_GUILD_IDS: "my-server" });
