@@ -1,6 +1,6 @@
 // Wires the core together from configuration: ITFlow client, store, directory and the context every
 // command handler receives. Each entry point (terminal, chat server) calls this once.
-import { editPolicy } from "../commands/caller.js";
+import { accessPolicy } from "../commands/caller.js";
 import type { CommandContext } from "../commands/context.js";
 import type { CoreConfig } from "../src/config.js";
 import { ContactDirectory } from "../src/contacts/directory.js";
@@ -37,8 +37,9 @@ export async function startCore(config: CoreConfig, logger: Logger): Promise<Cor
   const writes = new InFlight();
   const ctx: CommandContext = {
     writes,
+    verifyAudit: [],
     directory,
-    policy: editPolicy(config.editAllow),
+    policy: accessPolicy(config.editAllow, config.verifyAllow),
     store,
     region: config.phoneRegion,
     itflowUrl: config.itflow.url,

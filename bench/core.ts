@@ -51,6 +51,9 @@ export class TimedItflow implements ItflowApi {
   getContact(id: number) {
     return this.time(() => this.inner.getContact(id));
   }
+  verifyPin(id: number, attempt: string) {
+    return this.time(() => this.inner.verifyPin(id, attempt));
+  }
   findContactsByEmail(email: string) {
     return this.time(() => this.inner.findContactsByEmail(email));
   }

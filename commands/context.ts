@@ -5,6 +5,7 @@ import type { InFlight } from "../src/inflight.js";
 import type { Logger } from "../src/log.js";
 import type { Store } from "../src/store.js";
 import type { AccessPolicy } from "./caller.js";
+import type { VerifyAuditSink } from "./verify.js";
 
 export interface CommandContext {
   directory: ContactDirectory;
@@ -18,4 +19,6 @@ export interface CommandContext {
   dedupeTtlMs?: number;
   /** Writes under way, which a graceful shutdown waits for. */
   writes?: InFlight;
+  /** Where caller-verification attempts are posted (audit channels); adapters add theirs. */
+  verifyAudit?: VerifyAuditSink[];
 }

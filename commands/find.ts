@@ -47,7 +47,9 @@ export function viewOfRows(ctx: CommandContext, caller: Caller, query: string, r
     };
   }
   const summaries = rows.map((row) => summarize(row, ctx.region, ctx.itflowUrl));
-  if (summaries.length === 1 && summaries[0]) return { kind: "card", contact: summaries[0], canEdit };
+  if (summaries.length === 1 && summaries[0]) {
+    return { kind: "card", contact: summaries[0], canEdit, canVerify: ctx.policy.canVerify(caller) };
+  }
   return { kind: "list", query, items: summaries.slice(0, LIST_MAX), total: summaries.length, canEdit };
 }
 

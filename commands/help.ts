@@ -12,6 +12,11 @@ export function help(prefix = "/contact"): HelpView {
       { usage: `${prefix} <query>`, description: "Same as find." },
       { usage: `${prefix} new [client name]`, description: "Create a contact through a form." },
       { usage: `${prefix} edit <query>`, description: "Open the contact's form, filled in, to change it." },
+      {
+        usage: `${prefix} verify <query>`,
+        description:
+          "Check what a caller says against the contact's ITFlow PIN. The answer is only match or no match.",
+      },
       { usage: `${prefix} help`, description: "This help." },
     ],
   };

@@ -39,6 +39,8 @@ export interface ContactCardView {
   kind: "card";
   contact: ContactSummary;
   canEdit: boolean;
+  /** Offer "Verify caller" (checking what a caller says against the contact's PIN). */
+  canVerify?: boolean;
   /** Set after a save: what changed, and who lost the primary flag. */
   saved?: { created: boolean; changes: FieldChange[]; demotedPrimary: string | null };
 }

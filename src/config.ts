@@ -18,6 +18,8 @@ export const VARIABLE_HELP: Record<string, string> = {
     "how often the full contact list behind name search is refreshed in the background (default 300)",
   STORE_URL: "where cache and form state live: memory:// (default) or redis://host:6379 for several replicas",
   EDIT_ALLOW: "who may create and edit contacts, e.g. slack:U0123,discord:role:4567 (empty = everyone)",
+  VERIFY_ALLOW:
+    "who may check a caller's PIN (verify), same form as EDIT_ALLOW, e.g. slack:U0123,discord:role:4567,cli:alice (empty = everyone)",
   LOG_LEVEL: "fatal, error, warn, info (default), debug or trace",
 };
 
@@ -80,6 +82,7 @@ export const coreEnvSchema = z.object({
     .transform((v) => (v?.trim() ? v.trim() : "memory://"))
     .refine((v) => /^(memory:\/\/|rediss?:\/\/)/.test(v), "must be memory:// or a redis:// URL"),
   EDIT_ALLOW: z.string().optional().transform(listOf).pipe(z.array(policyEntry)),
+  VERIFY_ALLOW: z.string().optional().transform(listOf).pipe(z.array(policyEntry)),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .optional()
@@ -95,6 +98,7 @@ export interface CoreConfig {
   refreshMs: number;
   storeUrl: string;
   editAllow: string[];
+  verifyAllow: string[];
   logLevel: string;
 }
 
@@ -145,6 +149,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     refreshMs: e.DIRECTORY_REFRESH_SECONDS * 1000,
     storeUrl: e.STORE_URL,
     editAllow: e.EDIT_ALLOW,
+    verifyAllow: e.VERIFY_ALLOW,
     logLevel: e.LOG_LEVEL,
   };
 }

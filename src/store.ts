@@ -1,6 +1,6 @@
-// Every piece of state the bot keeps (lookup cache, form sessions, dedupe keys) goes through this
-// one store, so that pointing STORE_URL at Redis lets several replicas share it. In-memory is the
-// default and needs nothing installed.
+// Every piece of state the bot keeps (lookup cache, form sessions, dedupe keys, caller-verification
+// attempts) goes through this one store, so that pointing STORE_URL at Redis lets several replicas
+// share it. In-memory is the default and needs nothing installed.
 import KeyvRedis, { createClient, type RedisClientType } from "@keyv/redis";
 import Keyv from "keyv";
 
@@ -15,9 +15,28 @@ export interface Store {
   claim(key: string, ttlMs: number): Promise<boolean>;
   /** Gives a claim back early, when the work failed and may be tried again. */
   release(key: string): Promise<void>;
+  /**
+   * Counts events in a sliding window shared by every replica (attempts, failures): records the
+   * event `id` under `key` at `now` unless `limit` events are already in the last `windowMs`.
+   * Racing replicas cannot both take the last place.
+   */
+  hit(key: string, id: string, now: number, windowMs: number, limit: number): Promise<WindowCount>;
+  /** Takes back one event recorded by `hit` (it turned out not to count). */
+  unhit(key: string, id: string): Promise<void>;
+  /** Forgets every event under `key`. */
+  clearHits(key: string): Promise<void>;
   /** Whether the store answers (for health checks). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface WindowCount {
+  /** Whether the event was recorded (false: `limit` events were already in the window). */
+  taken: boolean;
+  /** Events in the window, this one included when taken. */
+  count: number;
+  /** When the oldest event in the window happened (it leaves the window `windowMs` later). */
+  oldestAt: number | null;
 }
 
 // keyv stores each value as JSON ending in its expiry time; reading just that tail is enough to
@@ -28,6 +47,8 @@ export class MemoryStore implements Store {
   readonly kind = "memory";
   private readonly spaces = new Map<string, { keyv: Keyv; data: Map<string, unknown> }>();
   private readonly claims = new Map<string, number>();
+  /** Sliding windows: events in the order they were recorded, with when they stop counting. */
+  private readonly windows = new Map<string, Array<{ id: string; at: number; until: number }>>();
   private readonly sweeper: NodeJS.Timeout;
 
   /** `sweepMs`: how often expired entries are dropped (keyv alone drops them only when read). */
@@ -48,7 +69,7 @@ export class MemoryStore implements Store {
 
   /** How many entries the store holds (expired ones not yet swept included). */
   get size(): number {
-    let n = this.claims.size;
+    let n = this.claims.size + this.windows.size;
     for (const { data } of this.spaces.values()) n += data.size;
     return n;
   }
@@ -65,6 +86,24 @@ export class MemoryStore implements Store {
     this.claims.delete(key);
   }
 
+  async hit(key: string, id: string, now: number, windowMs: number, limit: number): Promise<WindowCount> {
+    const events = (this.windows.get(key) ?? []).filter((e) => e.at > now - windowMs);
+    const taken = events.length < limit;
+    if (taken) events.push({ id, at: now, until: now + windowMs });
+    this.windows.set(key, events);
+    return { taken, count: events.length, oldestAt: events[0]?.at ?? null };
+  }
+
+  async unhit(key: string, id: string): Promise<void> {
+    const events = this.windows.get(key)?.filter((e) => e.id !== id) ?? [];
+    if (events.length > 0) this.windows.set(key, events);
+    else this.windows.delete(key);
+  }
+
+  async clearHits(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+
   async ping(): Promise<boolean> {
     return true;
   }
@@ -73,11 +112,15 @@ export class MemoryStore implements Store {
     clearInterval(this.sweeper);
     this.spaces.clear();
     this.claims.clear();
+    this.windows.clear();
   }
 
   /** Drops every expired entry and claim. */
   sweep(now: number): void {
     for (const [key, until] of this.claims) if (until <= now) this.claims.delete(key);
+    for (const [key, events] of this.windows) {
+      if (events.every((e) => e.until <= now)) this.windows.delete(key);
+    }
     for (const { data } of this.spaces.values()) {
       for (const [key, raw] of data) {
         const expires = typeof raw === "string" ? EXPIRES.exec(raw)?.[1] : undefined;
@@ -140,6 +183,34 @@ export class RedisStore implements Store {
 
   async release(key: string): Promise<void> {
     await this.client.del(`${PREFIX}:claim:${key}`);
+  }
+
+  async hit(key: string, id: string, now: number, windowMs: number, limit: number): Promise<WindowCount> {
+    const zset = `${PREFIX}:window:${key}`;
+    // One MULTI, so no other replica's command runs between these: drop what left the window, add
+    // this event, count. More than `limit` means the window was already full and the event is
+    // taken back out; of racing replicas, exactly the first `limit` to run their MULTI keep theirs.
+    const [, , count, oldest] = await this.client
+      .multi()
+      .zRemRangeByScore(zset, "-inf", now - windowMs)
+      .zAdd(zset, { score: now, value: id })
+      .zCard(zset)
+      .zRangeWithScores(zset, 0, 0)
+      .pExpire(zset, Math.max(1, windowMs))
+      .exec();
+    const first = Array.isArray(oldest) ? (oldest[0] as { score: number } | undefined) : undefined;
+    const oldestAt = first ? Number(first.score) : null;
+    if (Number(count) <= limit) return { taken: true, count: Number(count), oldestAt };
+    await this.client.zRem(zset, id);
+    return { taken: false, count: limit, oldestAt };
+  }
+
+  async unhit(key: string, id: string): Promise<void> {
+    await this.client.zRem(`${PREFIX}:window:${key}`, id);
+  }
+
+  async clearHits(key: string): Promise<void> {
+    await this.client.del(`${PREFIX}:window:${key}`);
   }
 
   async ping(): Promise<boolean> {

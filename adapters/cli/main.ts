@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `itflow-contact` command: find contacts and check the setup from a terminal, and `serve`
-// to run the chat bot. Output goes to stdout; logs and errors to stderr.
+// The `itflow-contact` command: find contacts, verify a caller and check the setup from a terminal,
+// and `serve` to run the chat bot. Output goes to stdout; logs, prompts and errors to stderr.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { findAll, viewOfRows } from "../../commands/find.js";
@@ -10,10 +10,14 @@ import { createLogger, scrubSecrets } from "../../src/log.js";
 import { startCore } from "../bootstrap.js";
 import { runCheck } from "./check.js";
 import { jsonContact, plain, renderView } from "./render.js";
+import { runVerify } from "./verify.js";
 
 const USAGE = `Usage:
   itflow-contact find <query> [--json] [--include-archived]
       Look up contacts by email, phone (any format), name or #id.
+  itflow-contact verify <query>
+      Check what a caller says against the contact's ITFlow PIN. Type it at the prompt (not shown),
+      or pipe it in as one line. Exit 0 match, 1 no match or locked, 3 no PIN on file, 2 bad usage.
   itflow-contact check
       Check that ITFlow is reachable and the API key works.
   itflow-contact serve
@@ -67,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   if (command === "calls-template") return callsTemplate(rest, values.url);
-  if (!["find", "check", "serve", "register"].includes(command)) {
+  if (!["find", "verify", "check", "serve", "register"].includes(command)) {
     process.stderr.write(`Unknown command "${plain(command)}".\n\n${USAGE}\n`);
     return 2;
   }
@@ -92,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
       for (const l of lines) process.stdout.write(`${l.ok ? "ok  " : "FAIL"}  ${l.text}\n`);
       return lines.every((l) => l.ok) ? 0 : 1;
     }
+    if (command === "verify") return await runVerify(core.ctx, rest.join(" "));
     const query = rest.join(" ");
     if (!query.trim()) {
       process.stderr.write("find needs something to look up, e.g. itflow-contact find alice\n");

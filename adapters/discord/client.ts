@@ -3,12 +3,14 @@
 // in flight finish before the connection closes.
 import { Client, Events, GatewayIntentBits, type Interaction, Options } from "discord.js";
 import type { PopPublisher } from "../../commands/calls/pops.js";
+import { addAuditSink } from "../../commands/verify.js";
 import { type Logger, registerSecret } from "../../src/log.js";
 import type { Core } from "../bootstrap.js";
 import { type DiscordConfig, loadDiscordConfig } from "./config.js";
 import type { Deps } from "./interactions/deps.js";
 import { createRouter } from "./interactions/router.js";
 import { FormSessions } from "./interactions/sessions.js";
+import { discordAuditSink } from "./interactions/verify.js";
 import { discordPopPublisher } from "./pop.js";
 
 export interface DiscordBot {
@@ -116,6 +118,11 @@ export async function startDiscord(core: Core, env: NodeJS.ProcessEnv, logger: L
     clearTimeout(readyTimer);
   }
 
+  // Every caller verification, from any platform, is posted to the audit channel once connected.
+  const removeAudit = config.verifyAuditChannel
+    ? addAuditSink(core.ctx, discordAuditSink(client, config.verifyAuditChannel))
+    : () => {};
+
   return {
     client,
     config,
@@ -123,6 +130,7 @@ export async function startDiscord(core: Core, env: NodeJS.ProcessEnv, logger: L
     async stop() {
       if (stopping) return;
       stopping = true;
+      removeAudit();
       const drained = Promise.allSettled([...inFlight]);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

@@ -15,6 +15,7 @@ export const SUBCOMMANDS = {
   find: "find",
   new: "new",
   edit: "edit",
+  verify: "verify",
   help: "help",
 } as const;
 
@@ -22,6 +23,16 @@ export const OPTIONS = {
   query: "query",
   client: "client",
   contact: "contact",
+} as const;
+
+/** `contact:` on edit and verify: one contact, picked through autocomplete (`#42`) or typed. */
+const CONTACT_OPTION = {
+  type: ApplicationCommandOptionType.String,
+  name: OPTIONS.contact,
+  description: "Start typing a name, email or phone number, or give #id",
+  required: true,
+  autocomplete: true,
+  max_length: 200,
 } as const;
 
 // Guild-only: DMs are refused anyway (the allowlist names servers), so offering the commands
@@ -72,16 +83,13 @@ export const COMMANDS: RESTPostAPIApplicationCommandsJSONBody[] = [
         type: ApplicationCommandOptionType.Subcommand,
         name: SUBCOMMANDS.edit,
         description: "Open a contact's form, filled in, to change it",
-        options: [
-          {
-            type: ApplicationCommandOptionType.String,
-            name: OPTIONS.contact,
-            description: "Start typing a name, email or phone number, or give #id",
-            required: true,
-            autocomplete: true,
-            max_length: 200,
-          },
-        ],
+        options: [CONTACT_OPTION],
+      },
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: SUBCOMMANDS.verify,
+        description: "Check what a caller says against the contact's ITFlow PIN",
+        options: [CONTACT_OPTION],
       },
       {
         type: ApplicationCommandOptionType.Subcommand,

@@ -10,6 +10,8 @@ export const DISCORD_VARIABLE_HELP: Record<string, string> = {
   DISCORD_GUILD_IDS:
     "comma-separated ids of the servers (guilds) the bot answers in; any other server or a DM is refused",
   DISCORD_API_URL: "override of Discord's REST address, e.g. a proxy (default https://discord.com/api)",
+  VERIFY_AUDIT_DISCORD_CHANNEL:
+    "the id of a channel where every caller verification is posted as one line; the bot needs View Channel and Send Messages there (empty = not posted)",
 };
 
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -44,6 +46,16 @@ export const discordEnvSchema = z.object({
         .transform((u) => u.replace(/\/+$/, ""))
         .optional(),
     ),
+  VERIFY_AUDIT_DISCORD_CHANNEL: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .pipe(
+      z
+        .string()
+        .regex(SNOWFLAKE, "must be a channel's numeric id (right-click it > Copy Channel ID)")
+        .optional(),
+    ),
 });
 
 export interface DiscordConfig {
@@ -52,6 +64,8 @@ export interface DiscordConfig {
   guildIds: ReadonlySet<string>;
   /** REST base without the version, e.g. https://discord.com/api; undefined = discord.js default. */
   apiUrl: string | undefined;
+  /** Where caller verifications are posted, one line each; undefined = nowhere. */
+  verifyAuditChannel: string | undefined;
 }
 
 export function loadDiscordConfig(env: NodeJS.ProcessEnv): DiscordConfig {
@@ -70,6 +84,7 @@ export function loadDiscordConfig(env: NodeJS.ProcessEnv): DiscordConfig {
     applicationId: e.DISCORD_APPLICATION_ID,
     guildIds: new Set(e.DISCORD_GUILD_IDS),
     apiUrl: e.DISCORD_API_URL,
+    verifyAuditChannel: e.VERIFY_AUDIT_DISCORD_CHANNEL,
   };
 }
 

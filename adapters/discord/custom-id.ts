@@ -20,6 +20,10 @@ export type Action =
   | { kind: "pickClient"; sessionId: string }
   /** "Fix it": reopen a form step holding what the user typed. */
   | { kind: "fix"; step: FormStep; sessionId: string }
+  /** "Verify caller": open the one-field verify form for a contact. */
+  | { kind: "verify"; contactId: number }
+  /** The submitted verify form: what the caller says about this contact's PIN. */
+  | { kind: "verifyForm"; contactId: number }
   /**
    * A submitted form step. Besides the session id it carries what is needed to save even if the
    * session is gone (a restart with the in-memory store): mode, contact, client and version.
@@ -69,6 +73,12 @@ export function encodeAction(action: Action): string {
     case "fix":
       id = `fx${action.step}:${action.sessionId}`;
       break;
+    case "verify":
+      id = `vc:${action.contactId}`;
+      break;
+    case "verifyForm":
+      id = `vf:${action.contactId}`;
+      break;
     case "form":
       id = [
         `f${action.step}`,
@@ -107,6 +117,14 @@ const PATTERNS: Array<[RegExp, (m: RegExpExecArray) => Action | null]> = [
     },
   ],
   [/^op$/, () => ({ kind: "open" })],
+  [
+    new RegExp(`^v([cf]):(${ID})$`),
+    (m) => {
+      const contactId = num(m[2]);
+      if (!contactId) return null;
+      return m[1] === "c" ? { kind: "verify", contactId } : { kind: "verifyForm", contactId };
+    },
+  ],
   [/^nw:([\s\S]*)$/, (m) => ({ kind: "create", prefill: m[1] ?? "" })],
   [new RegExp(`^pc:(${SESSION})$`), (m) => ({ kind: "pickClient", sessionId: m[1] ?? "" })],
   [

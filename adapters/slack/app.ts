@@ -7,10 +7,13 @@ import type { AddressInfo } from "node:net";
 import { format } from "node:util";
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { PopPublisher } from "../../commands/calls/pops.js";
+import { addAuditSink } from "../../commands/verify.js";
 import { type Logger, registerSecret } from "../../src/log.js";
 import type { Core } from "../bootstrap.js";
 import { trackAcks } from "./ack-first.js";
+import { slackAuditSink } from "./audit.js";
 import { loadSlackConfig, type SlackMode } from "./config.js";
+import { CALLER_SAYS_BLOCK } from "./ids.js";
 import { DEFAULT_TIMING, type SlackDeps, type Timing } from "./listeners/deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { authTestSchema } from "./payloads.js";
@@ -36,10 +39,18 @@ export interface RunningSlack {
   stop(): Promise<void>;
 }
 
+// Socket Mode logs every message it receives at debug level, a verify form's submission (what the
+// caller said) included: such a line is replaced, whatever the log level.
+const HOLDS_AN_ANSWER = `"${CALLER_SAYS_BLOCK}"`;
+const ANSWER_WITHHELD = "[a Slack message holding a caller-verification form was not logged]";
+
 /** Bolt's logger interface on top of ours, so Bolt's lines are JSON, leveled and scrubbed like ours. */
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
-  const line = (msg: unknown[]) => format(...msg);
+  const line = (msg: unknown[]) => {
+    const text = format(...msg);
+    return text.includes(HOLDS_AN_ANSWER) ? ANSWER_WITHHELD : text;
+  };
   return {
     debug: (...msg: unknown[]) => logger.debug(line(msg)),
     info: (...msg: unknown[]) => logger.info(line(msg)),
@@ -168,6 +179,10 @@ export async function startSlack(
     port = (server.address() as AddressInfo).port;
     trackAcks(server);
   }
+  // Every caller verification, from any platform, is posted to the audit channel once running.
+  const removeAudit = config.verifyAuditChannel
+    ? addAuditSink(core.ctx, slackAuditSink(app.client, config.verifyAuditChannel))
+    : () => {};
   log.info(
     { mode: config.mode, port, workspaces: boundary.describe(), team: auth.team_id },
     config.mode === "socket"
@@ -181,6 +196,7 @@ export async function startSlack(
     connected: () => (receiver ? socketUp : (server?.listening ?? false)),
     pops: slackPopPublisher(app.client),
     async stop() {
+      removeAudit();
       await app.stop();
     },
   };

@@ -18,6 +18,8 @@ export const SLACK_VARIABLE_HELP: Record<string, string> = {
     "override of Slack's Web API address, e.g. https://slack-gov.com/api/ for GovSlack or a proxy (default https://slack.com/api/)",
   SLACK_TEAM_IDS:
     "comma-separated workspace ids (T…) or Enterprise Grid org ids (E…) the bot answers; empty = only the workspace the bot token belongs to",
+  VERIFY_AUDIT_SLACK_CHANNEL:
+    "a channel id (C…, or G… for an old private channel) where every caller verification is posted as one line; invite the bot there, and the app needs the chat:write scope (empty = not posted)",
 };
 
 const optionalText = z
@@ -64,6 +66,10 @@ export const slackEnvSchema = z.object({
     .optional()
     .transform(listOf)
     .pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, "entries look like T0123ABCD or E0123ABCD"))),
+  VERIFY_AUDIT_SLACK_CHANNEL: optionalText.refine(
+    (c) => c === undefined || /^[CG][A-Z0-9]{2,}$/.test(c),
+    "must be a channel id such as C0123ABCD (channel name › About › Channel ID), not its name",
+  ),
 });
 
 export type SlackMode = "socket" | "http";
@@ -80,6 +86,8 @@ export interface SlackConfig {
   apiUrl: string | undefined;
   /** Workspaces (T…) and Enterprise orgs (E…) the bot answers; empty = learn from auth.test. */
   teamIds: readonly string[];
+  /** Where caller verifications are posted, one line each; undefined = nowhere. */
+  verifyAuditChannel: string | undefined;
 }
 
 // Checked apart from the schema: zod runs object refinements only when every field parsed, and
@@ -109,6 +117,7 @@ export function loadSlackConfig(env: NodeJS.ProcessEnv): SlackConfig {
     host: e.SLACK_HOST,
     apiUrl: e.SLACK_API_URL,
     teamIds: e.SLACK_TEAM_IDS,
+    verifyAuditChannel: e.VERIFY_AUDIT_SLACK_CHANNEL,
   };
 }
 

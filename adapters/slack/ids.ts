@@ -11,6 +11,8 @@ export const CALLBACK = {
   lookupShortcut: "lookup_contact",
   /** Global shortcut "New contact". */
   newShortcut: "new_contact",
+  /** The verify-caller form: one input, what the caller says. */
+  verify: "contact_verify_form",
 } as const;
 
 export const ACTION = {
@@ -26,12 +28,16 @@ export const ACTION = {
   itflowLink: "contact_itflow_link",
   /** The client picker (external select) on the create form. */
   client: "client",
+  /** Button "Verify caller": open the verify form for the contact in `value`. */
+  verify: "contact_verify",
 } as const;
 
 /** The block holding the flag checkboxes (the other inputs use their field key as block_id). */
 export const FLAGS_BLOCK = "flags";
 /** The block holding the client picker; also the key core errors use for it. */
 export const CLIENT_BLOCK = "client";
+/** The verify form's one input (block_id and action_id): what the caller says. */
+export const CALLER_SAYS_BLOCK = "caller_says";
 
 /** A pattern matching exactly one of `ids`: one Bolt listener for several ids, dispatching on the id. */
 export function exactly(ids: readonly string[]): RegExp {

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { Keyv } from "keyv";
 import type { CountryCode } from "libphonenumber-js";
+import type { PinCheck } from "../itflow/pin.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store.js";
 import { ContactIndex, type IndexHit, type MatchKind } from "./contact-index.js";
@@ -17,6 +18,8 @@ import type { Client, Contact, ContactDraft, Location } from "./types.js";
 /** What the directory needs from ITFlow; `ItflowClient` provides it. */
 export interface ItflowApi {
   getContact(id: number): Promise<Contact | null>;
+  /** Reads the contact afresh and compares `attempt` with its PIN; never returns the PIN. */
+  verifyPin(id: number, attempt: string): Promise<PinCheck | null>;
   findContactsByEmail(email: string): Promise<Contact[]>;
   findContactsByPhone(digits: string): Promise<Contact[]>;
   listAllContacts(pageSize: number): Promise<Contact[]>;
@@ -200,6 +203,22 @@ export class ContactDirectory {
     const row = this.toRow(snap, contact, "exact");
     if (row) snap.index.upsert(contact);
     return row;
+  }
+
+  /**
+   * Checks what a caller said against contact `id`'s PIN, read fresh from ITFlow, if the contact
+   * is in scope. The fresh copy (which never holds the PIN) also refreshes the index.
+   */
+  async checkPin(
+    id: number,
+    attempt: string,
+  ): Promise<{ row: ContactRow; result: PinCheck["result"] } | null> {
+    const snap = await this.current();
+    const checked = await this.options.itflow.verifyPin(id, attempt);
+    const row = checked ? this.toRow(snap, checked.contact, "exact") : null;
+    if (!checked || !row) return null;
+    snap.index.upsert(checked.contact);
+    return { row, result: checked.result };
   }
 
   /** A contact from the index (no ITFlow call), for opening a form instantly. */

@@ -8,6 +8,7 @@ import { decodeEnvelope, type Envelope, expectWritten, insertIdOf, parseRows, ro
 import { ItflowError } from "./errors.js";
 import { unsavedFields } from "./normalise.js";
 import { checkPage, collectPages, type Page } from "./paging.js";
+import { checkPinInRows, type PinCheck } from "./pin.js";
 import { withRetries } from "./retry.js";
 import { Transport } from "./transport.js";
 import { clientRowSchema, contactRowSchema, draftToWire, locationRowSchema } from "./wire.js";
@@ -85,6 +86,15 @@ export class ItflowClient {
     if (!validId(id)) return null;
     const rows = await this.readContacts({ contact_id: String(id) });
     return rows.find((c) => c.id === id) ?? null;
+  }
+
+  /**
+   * Reads contact `id` afresh and checks what a caller said against its PIN (pin.ts, the only
+   * code that reads it). The answer holds the contact and match / no match / no PIN, never the PIN.
+   */
+  async verifyPin(id: number, attempt: string): Promise<PinCheck | null> {
+    if (!validId(id)) return null;
+    return checkPinInRows(await this.read("contacts", { contact_id: String(id) }), id, attempt);
   }
 
   /** Exact, case-insensitive match; one row per client holding the address. */

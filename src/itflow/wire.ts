@@ -1,7 +1,8 @@
 // ITFlow's JSON as it really arrives, and its translation into the bot's domain types. This is the
 // only place that knows column names. `contact_pin` is deliberately absent from the contact schema:
 // zod's default object mode drops undeclared keys, so the PIN never leaves this module (nor do the
-// numeric duplicate keys "0", "1", … that ITFlow up to 26.01 adds to every row).
+// numeric duplicate keys "0", "1", … that ITFlow up to 26.01 adds to every row). The one exception,
+// caller verification, lives next door in pin.ts and lets out only "match" or "no match".
 import { z } from "zod";
 import { CONTACT_FIELDS } from "../contacts/fields.js";
 import type { Client, Contact, ContactDraft, Location } from "../contacts/types.js";

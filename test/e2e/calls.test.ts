@@ -335,8 +335,10 @@ describe("caller ID with Slack (Socket Mode) and Discord", () => {
       expect(messageOf(reply).embeds[0]?.title).toBe("Dave Davies");
       expect(JSON.stringify(messageOf(reply).embeds)).toContain("dave@globex.example");
 
+      expect(JSON.stringify(pop.body.components)).toContain('"custom_id":"vc:4"');
       const slackPopMessage = slackPop("Dave Davies")[0];
       expect(JSON.stringify(slackPopMessage?.blocks)).toContain('"action_id":"contact_open","value":"4"');
+      expect(JSON.stringify(slackPopMessage?.blocks)).toContain('"action_id":"contact_verify","value":"4"');
       const slackClick = new SlackPayloads(slack).buttonClick("contact_open", "4");
       await slack.sendEnvelope({ type: "interactive", payload: JSON.parse(slackClick.form.payload) });
       const answer = await slack.waitFor(() => slack.postsTo(slackClick.responseUrl ?? "")[0]);

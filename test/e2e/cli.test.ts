@@ -1,36 +1,8 @@
 // The terminal adapter end to end: the real `itflow-contact` program, run as a child process,
 // against the fake ITFlow seeded from the recorded database.
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
-
-const MAIN = fileURLToPath(new URL("../../adapters/cli/main.ts", import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", MAIN, ...args],
-      // A clean environment: nothing from the developer's shell or a .env can leak in.
-      {
-        env: { PATH: process.env.PATH ?? "", ...env },
-        cwd: fileURLToPath(new URL(".", import.meta.url)),
-        timeout: 20_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { runCli as run } from "./support/cli-process.js";
 
 interface JsonRow {
   id: number;

@@ -40,7 +40,7 @@ describe("Discord: finding contacts", () => {
     expect(h.discord.callbacksOf(interaction.id)).toHaveLength(1);
   });
 
-  it("shows one match as a card with Edit, More details, Share and an Open-in-ITFlow link", async () => {
+  it("shows one match as a card with Edit, More details, Verify caller, Share and an Open-in-ITFlow link", async () => {
     const message = messageOf(await h.send(h.ix.slash(h.tech, "find", { query: "dave@globex.example" })));
     const card = message.embeds[0];
     expect(card?.title).toBe("Dave Davies");
@@ -54,7 +54,7 @@ describe("Discord: finding contacts", () => {
       ["Location", "Globex London"],
       ["Flags", "Primary"],
     ]);
-    expect(controlsOf(message)).toEqual(["e1:4", "e2:4", "sh:4", `link:${card?.url}`]);
+    expect(controlsOf(message)).toEqual(["e1:4", "e2:4", "vc:4", "sh:4", `link:${card?.url}`]);
     expect(message.flags).toBe(EPHEMERAL);
   });
 

@@ -278,6 +278,7 @@ describe("Discord: EDIT_ALLOW", () => {
     expect(denied.embeds[0]?.description).toMatch(/not allowed to create or edit contacts/);
     const card = messageOf(await h.send(h.ix.slash(h.visitor, "find", { query: "alice@acme.example" })));
     expect(controlsOf(card)).toEqual([
+      "vc:1",
       "sh:1",
       `link:${h.itflow.url}/agent/contact_details.php?client_id=1&contact_id=1`,
     ]);

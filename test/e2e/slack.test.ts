@@ -55,7 +55,7 @@ describe("/contact find", () => {
     bot = await startBot(itflow, slack);
   });
 
-  it("one match: acks at once, then a private card with mailto/tel links, Edit, Share and Open in ITFlow", async () => {
+  it("one match: acks at once, then a private card with mailto/tel links, Edit, Verify caller, Share and Open in ITFlow", async () => {
     const { reply, post } = await find("find alice@acme.example");
     expect(reply.text).toBe("");
     expect(reply.ms).toBeLessThan(1000);
@@ -67,7 +67,7 @@ describe("/contact find", () => {
     expect(text).toContain("Acme Corp");
     expect(text).toContain("Primary · Important");
     const labels = buttons(post.body.blocks).map((b) => (b.text as { text: string }).text);
-    expect(labels).toEqual(["Edit", "Share in channel", "Open in ITFlow"]);
+    expect(labels).toEqual(["Edit", "Verify caller", "Share in channel", "Open in ITFlow"]);
     const open = buttons(post.body.blocks).find((b) => b.url);
     expect(open?.url).toBe(`${itflow.url}/agent/contact_details.php?client_id=1&contact_id=1`);
   });

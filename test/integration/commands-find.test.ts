@@ -23,6 +23,7 @@ describe("findContacts", () => {
     expect(view).toEqual({
       kind: "card",
       canEdit: true,
+      canVerify: true,
       contact: {
         id: 1,
         name: "Alice Anderson",

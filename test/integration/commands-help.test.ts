@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { help } from "../../commands/help.js";
 
 describe("help", () => {
-  it("lists find, the bare query, new, edit and help under /contact", () => {
+  it("lists find, the bare query, new, edit, verify and help under /contact", () => {
     const view = help();
     expect(view.kind).toBe("help");
     expect(view.lines.map((l) => l.usage)).toEqual([
@@ -11,6 +11,7 @@ describe("help", () => {
       "/contact <query>",
       "/contact new [client name]",
       "/contact edit <query>",
+      "/contact verify <query>",
       "/contact help",
     ]);
     for (const line of view.lines) expect(line.description.trim()).not.toBe("");
@@ -18,6 +19,6 @@ describe("help", () => {
   });
 
   it("uses the prefix it is given", () => {
-    expect(help("!contact").lines.map((l) => l.usage.split(" ")[0])).toEqual(Array(5).fill("!contact"));
+    expect(help("!contact").lines.map((l) => l.usage.split(" ")[0])).toEqual(Array(6).fill("!contact"));
   });
 });

@@ -46,6 +46,29 @@ describe.skipIf(REDIS_SKIP_REASON !== null)("Redis store shared by two replicas"
     expect(await b.claim(key, 10_000)).toBe(true);
   });
 
+  it("counts events in a sliding window across replicas: racing replicas fill exactly the limit", async () => {
+    const [a, b] = [await store(), await store()];
+    const key = `window-${Date.now()}`;
+    const now = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).hit(key, `e${i}`, now, 60_000, 5)),
+    );
+    expect(results.filter((r) => r.taken)).toHaveLength(5);
+    expect(results.filter((r) => !r.taken).every((r) => r.count === 5)).toBe(true);
+    expect(results.find((r) => !r.taken)?.oldestAt).toBe(now);
+    // An event taken back frees its place; events older than the window stop counting.
+    const kept = results.findIndex((r) => r.taken);
+    await a.unhit(key, `e${kept}`);
+    expect(await b.hit(key, "late", now + 1, 60_000, 5)).toEqual({ taken: true, count: 5, oldestAt: now });
+    expect(await b.hit(key, "next-window", now + 60_000, 60_000, 5)).toEqual({
+      taken: true,
+      count: 2,
+      oldestAt: now + 1,
+    });
+    await a.clearHits(key);
+    expect((await b.hit(key, "fresh", now + 60_001, 60_000, 5)).count).toBe(1);
+  });
+
   it("shares namespaced values with their TTL, and keeps namespaces apart", async () => {
     const [a, b] = [await store(), await store()];
     await a.namespace("forms").set("s1", { step: 2, values: { name: "Jane" } }, 200);

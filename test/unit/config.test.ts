@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { accessPolicy, type Caller } from "../../commands/caller.js";
 import { ConfigError, loadCoreConfig } from "../../src/config.js";
 
 const base = { ITFLOW_URL: "https://itflow.example.com/", ITFLOW_API_KEY: "abcdEFGH1234ijkl" };
@@ -27,6 +28,7 @@ describe("loadCoreConfig", () => {
       refreshMs: 300_000,
       storeUrl: "memory://",
       editAllow: [],
+      verifyAllow: [],
       logLevel: "info",
     });
   });
@@ -70,5 +72,36 @@ describe("loadCoreConfig", () => {
       "discord:role:42",
       "discord:7",
     ]);
+  });
+
+  it("parses VERIFY_ALLOW like EDIT_ALLOW, and names it when an entry is malformed", () => {
+    const config = loadCoreConfig({ ...base, VERIFY_ALLOW: "slack:U1 cli:alice,discord:role:42" });
+    expect(config.verifyAllow).toEqual(["slack:U1", "cli:alice", "discord:role:42"]);
+    expect(() => loadCoreConfig({ ...base, VERIFY_ALLOW: "alice" })).toThrow(
+      /VERIFY_ALLOW entries look like slack:U0123.*who may check a caller's PIN/,
+    );
+  });
+});
+
+describe("accessPolicy", () => {
+  const who = (platform: Caller["platform"], userId: string, roleIds: string[] = []): Caller => ({
+    platform,
+    workspaceId: null,
+    userId,
+    roleIds,
+  });
+
+  it("lets everyone verify when VERIFY_ALLOW is empty, and only those listed otherwise, apart from EDIT_ALLOW", () => {
+    const open = accessPolicy(["slack:U1"]);
+    expect(open.canVerify(who("slack", "U2"))).toBe(true);
+    expect(open.canEdit(who("slack", "U2"))).toBe(false);
+    const limited = accessPolicy([], ["slack:U1", "discord:role:42", "cli:alice"]);
+    expect(limited.canEdit(who("slack", "U2"))).toBe(true);
+    expect(limited.canVerify(who("slack", "U1"))).toBe(true);
+    expect(limited.canVerify(who("slack", "U2"))).toBe(false);
+    expect(limited.canVerify(who("discord", "7", ["42"]))).toBe(true);
+    expect(limited.canVerify(who("discord", "7", ["43"]))).toBe(false);
+    expect(limited.canVerify(who("cli", "alice"))).toBe(true);
+    expect(limited.canVerify(who("discord", "U1"))).toBe(false);
   });
 });

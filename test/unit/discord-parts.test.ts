@@ -49,6 +49,8 @@ describe("custom_id", () => {
     { kind: "create", prefill: "sally@itflow.org" },
     { kind: "pickClient", sessionId: "AbCdEfGhIjKl" },
     { kind: "fix", step: 2, sessionId: "AbCdEfGhIjKl" },
+    { kind: "verify", contactId: 1 },
+    { kind: "verifyForm", contactId: 2_147_483_647 },
     {
       kind: "form",
       step: 1,
@@ -73,7 +75,17 @@ describe("custom_id", () => {
   });
 
   it("refuses what is not ours", () => {
-    for (const id of ["", "e3:1", "e1:x", "sh:0", "f1:short:c:0:0:-", "pc:bad id", "x".repeat(101)]) {
+    for (const id of [
+      "",
+      "e3:1",
+      "e1:x",
+      "sh:0",
+      "f1:short:c:0:0:-",
+      "pc:bad id",
+      "vc:0",
+      "vx:1",
+      "x".repeat(101),
+    ]) {
       expect(parseAction(id)).toBeNull();
     }
   });
@@ -151,6 +163,16 @@ describe("loadDiscordConfig", () => {
     expect([...config.guildIds]).toEqual(["234567890123456789", "345678901234567890"]);
     expect(config.apiUrl).toBe("http://127.0.0.1:9999/api");
     expect(loadDiscordConfig(good).apiUrl).toBeUndefined();
+  });
+
+  it("reads the optional verification audit channel, refusing anything but an id", () => {
+    expect(
+      loadDiscordConfig({ ...good, VERIFY_AUDIT_DISCORD_CHANNEL: " 456789012345678901 " }).verifyAuditChannel,
+    ).toBe("456789012345678901");
+    expect(loadDiscordConfig(good).verifyAuditChannel).toBeUndefined();
+    expect(() => loadDiscordConfig({ ...good, VERIFY_AUDIT_DISCORD_CHANNEL: "#audit" })).toThrow(
+      /VERIFY_AUDIT_DISCORD_CHANNEL must be a channel's numeric id .*— the id of a channel where every caller verification is posted/,
+    );
   });
 
   it("reports every problem at once, with what each variable is for, never echoing the token", () => {

@@ -15,6 +15,7 @@ import {
 import { fieldsOfStep } from "../../adapters/discord/render/form-steps.js";
 import type { MessageOut } from "../../adapters/discord/render/message.js";
 import { formModal } from "../../adapters/discord/render/modals.js";
+import { auditContent, verifyModal, verifyResultMessage } from "../../adapters/discord/render/verify.js";
 import { LIST_MAX } from "../../commands/find.js";
 import { summarize } from "../../commands/summary.js";
 import type { ContactSummary, FormView, NoticeLevel, View } from "../../commands/views.js";
@@ -22,6 +23,7 @@ import type { ContactRow } from "../../src/contacts/directory.js";
 import { CONTACT_FIELDS, type FieldChange } from "../../src/contacts/fields.js";
 import type { Contact } from "../../src/contacts/types.js";
 import { checkChoices, checkCommands, checkMessage, checkModal } from "../fakes/discord/limits.js";
+import { everyVerifyOutcome } from "../support/verify-outcomes.js";
 
 const NASTY = "*_~`|>#-[]()<@everyone>@here😀";
 const fill = (n: number, seed = NASTY) => seed.repeat(Math.ceil(n / seed.length)).slice(0, n);
@@ -201,6 +203,34 @@ describe("Discord messages stay within Discord's limits", () => {
     expect(checkMessage(apiJson(noticeMessage("x")))).toEqual([]);
   });
 
+  it("a card with every button (Verify caller too) fits one row of five", () => {
+    const out = renderView(
+      { kind: "card", contact: worst, canEdit: true, canVerify: true },
+      { region: "US" },
+    );
+    expect(checkMessage(apiJson(out))).toEqual([]);
+    expect(out.components[0]?.components.map((c) => ("label" in c ? c.label : ""))).toEqual([
+      "Edit",
+      "More details",
+      "Verify caller",
+      "Share in channel",
+      "Open in ITFlow",
+    ]);
+  });
+
+  it("every caller-verification answer, and the audit line", () => {
+    const who = { id: 2_147_483_647, name: fill(200), client: fill(200) };
+    const outcomes = everyVerifyOutcome(fill(200));
+    for (const outcome of outcomes) {
+      const out = verifyResultMessage({ kind: "verifyResult", contact: who, outcome });
+      expect(checkMessage(apiJson(out))).toEqual([]);
+      expect(out.ephemeral).toBe(true);
+      const line = auditContent({ platform: "slack", who: fill(300), contact: who, outcome });
+      expect(checkMessage({ content: line, allowed_mentions: { parse: [] } })).toEqual([]);
+      expect(line).not.toMatch(/(?<!\\)@(everyone|here)/);
+    }
+  });
+
   it("every reply and edit forbids mentions", () => {
     const out = noticeMessage("@everyone");
     expect(replyOptions(out).allowedMentions).toEqual({ parse: [] });
@@ -234,6 +264,15 @@ describe("Discord modals stay within Discord's limits", () => {
       });
     }
   }
+
+  it("the verify form: one input, for the longest name", () => {
+    const json = verifyModal({
+      kind: "verifyPrompt",
+      contact: { id: 2_147_483_647, name: fill(200), client: "x" },
+    }).toJSON();
+    expect(checkModal(json)).toEqual([]);
+    expect(json.components).toHaveLength(1);
+  });
 
   it("keeps the contact's location selectable even beyond the first 24", () => {
     const f = form("edit", 30);

@@ -254,6 +254,78 @@ describe("decoding rows", () => {
   });
 });
 
+describe("verifyPin: the one read that compares contact_pin", () => {
+  const PIN = " Blue  Horse 42 ";
+  const logged: string[] = [];
+  const traceLogger = () =>
+    createLogger({
+      level: "trace",
+      destination: new Writable({
+        write(chunk: Buffer | string, _encoding, done) {
+          logged.push(String(chunk));
+          done();
+        },
+      }),
+    });
+
+  it("reads the contact by id and answers match or no match, trimmed, spaces collapsed, any case", async () => {
+    const { url, seen } = await serve(() => ({ status: 200, body: rows(row(9, { contact_pin: PIN })) }));
+    const c = client(url, { logger: traceLogger() });
+    const answers = await Promise.all(
+      ["blue horse 42", "  BLUE   HORSE\t42 ", "bluehorse42", "blue horse 4", ""].map((a) =>
+        c.verifyPin(9, a),
+      ),
+    );
+    expect(answers.map((a) => a?.result)).toEqual(["match", "match", "noMatch", "noMatch", "noMatch"]);
+    expect(seen.map((s) => [s.method, s.path, s.query.get("contact_id")])).toEqual(
+      answers.map(() => ["GET", "/api/v1/contacts/read.php", "9"]),
+    );
+    // The answer carries the contact as every read decodes it: no PIN, not even under another name.
+    expect(answers[0]?.contact).toMatchObject({ id: 9, name: "Person 9", clientId: 7 });
+    expect(Object.keys(answers[0]?.contact ?? {})).not.toContain("contact_pin");
+    expect(JSON.stringify(answers).toLowerCase()).not.toContain("horse");
+    expect(logged.join("").toLowerCase()).not.toContain("horse");
+  });
+
+  it("answers no PIN when ITFlow holds none (null, empty or blank), and null for an unknown contact", async () => {
+    const pins: Array<string | null> = [null, "", "   "];
+    const { url } = await serve((_req, n) =>
+      n <= pins.length
+        ? { status: 200, body: rows(row(9, { contact_pin: pins[n - 1] ?? null })) }
+        : { status: 200, body: NOT_FOUND },
+    );
+    const c = client(url);
+    for (const _ of pins) expect((await c.verifyPin(9, "1234"))?.result).toBe("noPin");
+    expect(await c.verifyPin(9, "1234")).toBeNull();
+    expect(await c.verifyPin(0, "1234")).toBeNull();
+  });
+
+  it("ignores a row for another contact, and fails an unreadable PIN column without quoting it", async () => {
+    const { url } = await serve((_req, n) =>
+      n === 1
+        ? { status: 200, body: rows(row(8, { contact_pin: "1234" })) }
+        : { status: 200, body: rows({ ...row(9), contact_pin: { secret: "s3cr3t-pin" } }) },
+    );
+    const c = client(url, { logger: traceLogger() });
+    expect(await c.verifyPin(9, "1234")).toBeNull();
+    const err = await failure(c.verifyPin(9, "s3cr3t-pin"));
+    expect(err.kind).toBe("malformed");
+    expect(err.message).toBe("ITFlow sent a contact whose PIN the bot could not read.");
+    expect(JSON.stringify(err) + String(err.stack) + logged.join("")).not.toContain("s3cr3t-pin");
+  });
+
+  it("keeps the PIN out of the debug lines about an answer that is not JSON", async () => {
+    const { url } = await serve(() => ({
+      status: 200,
+      body: `Fatal error: boom {"success":"True","data":[{"contact_id":"9","contact_pin":"77-tango-77"}]}`,
+    }));
+    const c = client(url, { logger: traceLogger() });
+    expect((await failure(c.verifyPin(9, "x"))).kind).toBe("malformed");
+    expect(logged.join("")).toContain("undecodable ITFlow answer");
+    expect(logged.join("")).not.toContain("tango");
+  });
+});
+
 describe("what reads send", () => {
   it("puts the key in ?api_key= and percent-encodes '+' in an email as %2B", async () => {
     const { url, seen } = await serve(() => ({ status: 200, body: NOT_FOUND }));

@@ -14,6 +14,21 @@ describe("MemoryStore", () => {
     expect(await store.claim("k", 20)).toBe(true);
   });
 
+  it("counts events in a sliding window, refusing past the limit, and forgets them", async () => {
+    const t = 1_000_000;
+    expect(await store.hit("w", "a", t, 1000, 2)).toEqual({ taken: true, count: 1, oldestAt: t });
+    expect(await store.hit("w", "b", t + 10, 1000, 2)).toEqual({ taken: true, count: 2, oldestAt: t });
+    expect(await store.hit("w", "c", t + 20, 1000, 2)).toEqual({ taken: false, count: 2, oldestAt: t });
+    await store.unhit("w", "b");
+    expect((await store.hit("w", "d", t + 30, 1000, 2)).taken).toBe(true);
+    // "a" leaves the window 1000 ms after it happened.
+    expect(await store.hit("w", "e", t + 1000, 1000, 2)).toEqual({ taken: true, count: 2, oldestAt: t + 30 });
+    await store.clearHits("w");
+    expect((await store.hit("w", "f", t + 1001, 1000, 2)).count).toBe(1);
+    store.sweep(t + 5000);
+    expect(store.size).toBe(0);
+  });
+
   it("keeps namespaces apart and sweeps expired entries that nobody reads again", async () => {
     const forms = store.namespace("forms");
     await forms.set("a", { step: 1 }, 20);

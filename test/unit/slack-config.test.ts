@@ -60,6 +60,19 @@ describe("Slack configuration", () => {
     expect(lines.join("\n")).not.toContain("xoxp-user-token-secret");
   });
 
+  it("reads the optional verification audit channel, refusing a channel name", () => {
+    const env = { SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: "xapp-1-A1-2-abc" };
+    expect(loadSlackConfig({ ...env, VERIFY_AUDIT_SLACK_CHANNEL: "C0AUDIT1" }).verifyAuditChannel).toBe(
+      "C0AUDIT1",
+    );
+    expect(loadSlackConfig(env).verifyAuditChannel).toBeUndefined();
+    expect(problems({ ...env, VERIFY_AUDIT_SLACK_CHANNEL: "#audit" })).toEqual([
+      expect.stringMatching(
+        /^VERIFY_AUDIT_SLACK_CHANNEL must be a channel id such as C0123ABCD .* — a channel id \(C…, or G…/,
+      ),
+    ]);
+  });
+
   it("an app token that is not one is refused", () => {
     expect(problems({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: BOT })[0]).toContain("starting with xapp-");
   });

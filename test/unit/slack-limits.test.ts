@@ -6,9 +6,11 @@ import { describe, expect, it } from "vitest";
 import { fitMessage, renderMessage, rowBlock } from "../../adapters/slack/render/cards.js";
 import { LIMITS } from "../../adapters/slack/render/limits.js";
 import { formModal, loadingModal, type ModalView, viewModal } from "../../adapters/slack/render/modals.js";
+import { auditMessage, verifyModal, verifyResultModal } from "../../adapters/slack/render/verify.js";
 import { help } from "../../commands/help.js";
 import type { ContactCardView, ContactSummary, FormView, NoticeView, View } from "../../commands/views.js";
 import { CONTACT_FIELDS, FLAG_FIELDS } from "../../src/contacts/fields.js";
+import { everyVerifyOutcome } from "../support/verify-outcomes.js";
 
 type Json = Record<string, unknown>;
 
@@ -245,6 +247,7 @@ function cards(): ContactCardView[] {
     { kind: "card", contact: ALICE, canEdit: true },
     { kind: "card", contact: ALICE, canEdit: false },
     { kind: "card", contact: HUGE, canEdit: true },
+    { kind: "card", contact: HUGE, canEdit: true, canVerify: true },
     {
       kind: "card",
       contact: HUGE,
@@ -378,6 +381,22 @@ describe("Slack surfaces stay inside Slack's limits", () => {
     for (const view of views()) modals.push(viewModal(view, long(100), RESPONSE_URL));
     for (const modal of modals) {
       expect(violations(modal as unknown as Json, "modal"), String(modal.title.text)).toEqual([]);
+    }
+  });
+
+  it("caller verification: the form, every answer and the audit line, for the longest names", () => {
+    const contact = { id: 2_147_483_647, name: long(200), client: long(200) };
+    const outcomes = everyVerifyOutcome(long(200, "5"));
+    const modals = [
+      verifyModal({ kind: "verifyPrompt", contact }, RESPONSE_URL, 200),
+      ...outcomes.map((outcome) =>
+        verifyResultModal({ kind: "verifyResult", contact, outcome }, RESPONSE_URL),
+      ),
+    ];
+    for (const modal of modals) expect(violations(modal as unknown as Json, "modal")).toEqual([]);
+    for (const outcome of outcomes) {
+      const line = auditMessage({ platform: "discord", who: long(300), contact, outcome });
+      expect(violations(line as unknown as Json, "message")).toEqual([]);
     }
   });
 

@@ -32,8 +32,9 @@ describe.each([
     for (const s of manifest.features.shortcuts) expect(s.description.length).toBeLessThanOrEqual(150);
   });
 
-  it("asks for the scopes the bot needs: commands, and chat:write for call pops in a channel", () => {
-    // Answers to technicians go through response_urls and modals; only a pop is posted by the bot.
+  it("asks for the scopes the bot needs: commands, and chat:write for call pops and the verification audit channel", () => {
+    // Answers to technicians go through response_urls and modals, which need no scope; the bot
+    // posts only a call pop or an audit line.
     expect(manifest.oauth_config.scopes.bot).toEqual(["commands", "chat:write"]);
   });
 

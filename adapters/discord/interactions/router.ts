@@ -39,6 +39,7 @@ import {
   type Timing,
   timingFor,
 } from "./respond.js";
+import { openVerifyModal, submitVerify } from "./verify.js";
 
 const STALE_BUTTON =
   "This button belongs to an older message the bot no longer understands. Run the command again.";
@@ -68,7 +69,7 @@ async function contactCard(
   if (!row) return noticeMessage(`Contact #${contactId} no longer exists in ITFlow.`, "notFound");
   const contact = summarize(row, ctx.region, ctx.itflowUrl);
   return renderCard(
-    { kind: "card", contact, canEdit: ctx.policy.canEdit(caller) },
+    { kind: "card", contact, canEdit: ctx.policy.canEdit(caller), canVerify: ctx.policy.canVerify(caller) },
     { region: ctx.region, ...(sharedBy ? { sharedBy } : {}) },
   );
 }
@@ -98,6 +99,13 @@ async function onCommand(
       const contact = interaction.options.getString(OPTIONS.contact, true);
       await answerWithModal(interaction, timing, logger, "edit", () =>
         openEditByQuery(deps, caller, contact),
+      );
+      return;
+    }
+    case SUBCOMMANDS.verify: {
+      const contact = interaction.options.getString(OPTIONS.contact, true);
+      await answerWithModal(interaction, timing, logger, "verify", () =>
+        openVerifyModal(deps, caller, { query: contact }),
       );
       return;
     }
@@ -163,6 +171,11 @@ async function onComponent(
         reopen(deps, caller, action.sessionId, action.step),
       );
       return;
+    case "verify":
+      await answerWithModal(interaction, timing, logger, "verify button", () =>
+        openVerifyModal(deps, caller, { contactId: action.contactId }),
+      );
+      return;
     default:
       await interaction.reply(replyOptions(noticeMessage(STALE_BUTTON)));
   }
@@ -170,6 +183,13 @@ async function onComponent(
 
 async function onModalSubmit(deps: Deps, interaction: ModalSubmitInteraction, timing: Timing): Promise<void> {
   const action = parseAction(interaction.customId);
+  if (action?.kind === "verifyForm") {
+    const caller = callerOf(interaction);
+    await answer(interaction, timing, deps.logger, "verify submit", () =>
+      submitVerify(deps, caller, interaction, action.contactId),
+    );
+    return;
+  }
   if (action?.kind !== "form") {
     await interaction.reply(replyOptions(noticeMessage(STALE_BUTTON)));
     return;

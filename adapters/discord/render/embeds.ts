@@ -29,6 +29,7 @@ import { encodeAction, type FormStep } from "../custom-id.js";
 import { clip, md } from "./escape.js";
 import { stepOfField } from "./form-steps.js";
 import { COLORS, EMBED_LIMITS, embedLength, type MessageOut } from "./message.js";
+import { verifyButton } from "./verify.js";
 
 export interface RenderOptions {
   region: CountryCode;
@@ -142,7 +143,12 @@ export function contactEmbed(contact: ContactSummary, options: RenderOptions): A
   return embed;
 }
 
-export function contactButtons(contact: ContactSummary, canEdit: boolean, options: RenderOptions): Row {
+export function contactButtons(
+  contact: ContactSummary,
+  canEdit: boolean,
+  options: RenderOptions,
+  canVerify = false,
+): Row {
   const buttons: APIButtonComponent[] = [];
   if (canEdit) {
     buttons.push(
@@ -152,6 +158,7 @@ export function contactButtons(contact: ContactSummary, canEdit: boolean, option
       buttons.push(button("More details", encodeAction({ kind: "edit", step: 2, contactId: contact.id })));
     }
   }
+  if (canVerify && !options.sharedBy) buttons.push(verifyButton(contact.id));
   if (!options.sharedBy)
     buttons.push(button("Share in channel", encodeAction({ kind: "share", contactId: contact.id })));
   const open = linkButton("Open in ITFlow", contact.itflowUrl);
@@ -178,7 +185,7 @@ export function renderCard(view: ContactCardView, options: RenderOptions): Messa
   }
   return {
     embeds: [fitEmbed(embed)],
-    components: [contactButtons(view.contact, view.canEdit, options)],
+    components: [contactButtons(view.contact, view.canEdit, options, view.canVerify)],
     ephemeral: !options.sharedBy,
   };
 }

@@ -1,12 +1,14 @@
 // How a call pops into a Discord channel: an embed with who is calling (or that the number is
 // unknown or withheld) and the state of the call, and buttons. Everyone in the channel sees it, so it
-// carries only the caller's name, title, client and flags; Show full card answers privately.
+// carries only the caller's name, title, client and flags; Show full card and Verify caller answer
+// whoever clicks, privately.
 import { ButtonStyle } from "discord.js";
 import { type CallPopView, callerHeadline, statusLine } from "../../../commands/calls/pop-view.js";
 import { encodeAction } from "../custom-id.js";
 import { button, linkButton, row } from "./embeds.js";
 import { clip, md } from "./escape.js";
 import { EMBED_LIMITS, type MessageOut } from "./message.js";
+import { verifyButton } from "./verify.js";
 
 const STATE_COLOR: Record<CallPopView["state"], number> = {
   ringing: 0x57f287,
@@ -51,6 +53,7 @@ export function renderPop(view: CallPopView): MessageOut {
     components.push(
       row([
         button("Show full card", encodeAction({ kind: "card", contactId: only.id })),
+        verifyButton(only.id),
         ...(open ? [open] : []),
       ]),
     );

@@ -11,6 +11,7 @@ import { renderMessage } from "../render/cards.js";
 import { decodeMetadata, formModal, readSubmission, responseUrlOf } from "../render/modals.js";
 import { callerOf, type SlackDeps } from "./deps.js";
 import { answerByResponseUrl, answerInModal, createFormFrom, type ModalTarget } from "./flows.js";
+import { verifyFromButton } from "./verify.js";
 
 const CONTACT_ID = /^\d{1,10}$/;
 
@@ -108,6 +109,22 @@ export function registerActions(app: App, deps: SlackDeps): void {
           blocks: [],
         });
       }
+    },
+
+    // "Verify caller" on a card (or "Try again" in the verify form itself, which reuses the modal).
+    [ACTION.verify]: async ({ ack, body, client }) => {
+      await ack();
+      const click = parse(deps, body);
+      if (!click || !CONTACT_ID.test(click.value)) return;
+      const { payload, value } = click;
+      await verifyFromButton(
+        deps,
+        client,
+        modalTarget(payload),
+        responseUrlFor(payload),
+        callerOf(body),
+        Number(value),
+      );
     },
 
     // A link button still sends an action; without an ack Slack marks the click as failed.

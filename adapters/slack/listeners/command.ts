@@ -9,11 +9,13 @@ import { slashCommandSchema } from "../payloads.js";
 import { renderMessage } from "../render/cards.js";
 import { callerOf, type SlackDeps } from "./deps.js";
 import { answerByResponseUrl, answerInModal } from "./flows.js";
+import { verifyFromCommand } from "./verify.js";
 
 export type ParsedCommand =
   | { kind: "find"; query: string }
   | { kind: "new"; client: string }
   | { kind: "edit"; query: string }
+  | { kind: "verify"; query: string }
   | { kind: "help" };
 
 /** Reads the text after `/contact`. Subcommands are case-insensitive; anything else is a search. */
@@ -32,6 +34,8 @@ export function parseCommandText(text: string): ParsedCommand {
       return { kind: "new", client: rest };
     case "edit":
       return { kind: "edit", query: rest };
+    case "verify":
+      return { kind: "verify", query: rest };
     default:
       return { kind: "find", query: trimmed };
   }
@@ -58,6 +62,16 @@ export function registerCommand(app: App, deps: SlackDeps): void {
       case "help":
         // Needs nothing from ITFlow: the answer travels in the ack itself.
         await ack({ response_type: "ephemeral", ...renderMessage(help(COMMAND)) });
+        return;
+      case "verify":
+        await ack();
+        await verifyFromCommand(
+          deps,
+          client,
+          { triggerId: cmd.trigger_id, responseUrl: cmd.response_url },
+          caller,
+          request.query,
+        );
         return;
       case "find":
         await ack();

@@ -7,7 +7,7 @@ import type { FormValues, View } from "../../../commands/views.js";
 import { classifyQuery } from "../../../src/contacts/query.js";
 import { answerTurn } from "../ack-first.js";
 import { renderMessage, type SlackMessage } from "../render/cards.js";
-import { loadingModal, viewModal } from "../render/modals.js";
+import { loadingModal, type ModalView, viewModal } from "../render/modals.js";
 import { type WebClient, withSlowNotice } from "../replies.js";
 import type { SlackDeps } from "./deps.js";
 
@@ -59,7 +59,8 @@ export type ModalTarget =
 
 /**
  * Opens (or reuses) a modal showing "Loading…" at once, then fills it with `work`'s view: the form
- * when there is one, else the card, list or notice in its place.
+ * when there is one, else the card, list or notice in its place. `work` may also build the modal
+ * itself (a view the core has no neutral form for, like the verify form).
  */
 export async function answerInModal(
   deps: SlackDeps,
@@ -67,7 +68,7 @@ export async function answerInModal(
   target: ModalTarget,
   title: string,
   responseUrl: string | null,
-  work: () => Promise<View>,
+  work: () => Promise<View | ModalView>,
 ): Promise<void> {
   const { replies } = deps;
   let viewId: string | null;
@@ -83,12 +84,12 @@ export async function answerInModal(
   if (!viewId) return;
   const id = viewId;
   let slowUpdate: Promise<unknown> = Promise.resolve();
-  const view: View = await withSlowNotice(pending, deps.timing.slowNoticeMs, () => {
+  const view = await withSlowNotice(pending, deps.timing.slowNoticeMs, () => {
     slowUpdate = replies.updateModal(client, id, loadingModal(title, slowText(deps.timing.slowNoticeMs)));
     return slowUpdate;
   });
   await slowUpdate;
-  await replies.updateModal(client, id, viewModal(view, title, responseUrl));
+  await replies.updateModal(client, id, "kind" in view ? viewModal(view, title, responseUrl) : view);
 }
 
 /** The core's handlers catch ITFlow's errors themselves; this catches our own bugs. */

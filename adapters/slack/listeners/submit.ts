@@ -4,12 +4,12 @@
 // modal, or replace it by a conflict notice). Past it, the modal shows "Saving…" and is updated
 // when ITFlow answers. Retries and double submits are answered once by the core's dedupe, keyed by
 // this view's id.
-import type { App } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import type { Caller } from "../../../commands/caller.js";
 import { type SubmitInput, submitForm } from "../../../commands/forms.js";
 import type { FormErrors, FormView, View } from "../../../commands/views.js";
 import { validateDraft } from "../../../src/contacts/fields.js";
-import { CALLBACK } from "../ids.js";
+import { CALLBACK, exactly } from "../ids.js";
 import { type ViewSubmission, viewSubmissionSchema } from "../payloads.js";
 import { renderMessage } from "../render/cards.js";
 import {
@@ -148,8 +148,14 @@ function quickErrors(deps: SlackDeps, s: Submitted): FormErrors {
   return errors;
 }
 
-export function registerSubmit(app: App, deps: SlackDeps): void {
-  app.view(CALLBACK.form, async ({ ack, body, client }) => {
+/** What Bolt hands a view_submission listener. */
+export type ViewListener = (
+  args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs,
+) => Promise<void>;
+
+/** The contact form's Submit, and any other forms' (`others`, by callback_id) in the same listener. */
+export function registerSubmit(app: App, deps: SlackDeps, others: Record<string, ViewListener> = {}): void {
+  const onForm: ViewListener = async ({ ack, body, client }) => {
     const started = Date.now();
     const submitted = await readSubmitted(deps, body);
     if (!("input" in submitted)) {
@@ -183,7 +189,16 @@ export function registerSubmit(app: App, deps: SlackDeps): void {
     if (late?.response_action === "update")
       await deps.replies.updateModal(client, s.payload.view.id, late.view);
     await postSavedCard(deps, s, view);
-  });
+  };
+  const onSubmit: Record<string, ViewListener> = { [CALLBACK.form]: onForm, ...others };
+  // One listener for every form, as for the buttons (listeners/actions.ts): every registered
+  // listener costs every request Bolt receives.
+  app.view<ViewSubmitAction>(
+    { callback_id: exactly(Object.keys(onSubmit)), type: "view_submission" },
+    async (args) => {
+      await onSubmit[args.view.callback_id]?.(args);
+    },
+  );
 }
 
 /**

@@ -28,6 +28,7 @@ import {
 } from "./blocks.js";
 import { clip, escapeMrkdwn, escapeProse, mrkdwnLink } from "./escape.js";
 import { LIMITS } from "./limits.js";
+import { verifyButton } from "./verify-button.js";
 
 /** Where a rendering goes; decides which buttons make sense. */
 export type Audience = "private" | "public" | "modal";
@@ -111,11 +112,12 @@ function savedLines(view: ContactCardView): string[] {
 }
 
 /** The buttons under a card; which ones depends on where it is shown and who looks. */
-function cardButtons(c: ContactSummary, canEdit: boolean, audience: Audience): Button[] {
+function cardButtons(c: ContactSummary, canEdit: boolean, audience: Audience, canVerify = false): Button[] {
   const buttons: Button[] = [];
   const id = String(c.id);
   if (canEdit && audience !== "public" && !c.archived)
     buttons.push(button("Edit", ACTION.edit, id, "primary"));
+  if (canVerify && audience !== "public") buttons.push(verifyButton(c.id));
   if (audience === "private") buttons.push(button("Share in channel", ACTION.share, id));
   if (c.itflowUrl.length <= LIMITS.buttonUrl) {
     buttons.push(linkButton("Open in ITFlow", ACTION.itflowLink, c.itflowUrl));
@@ -139,7 +141,7 @@ export function cardBlocks(view: ContactCardView, audience: Audience, sharedBy?:
   const footer = [`ITFlow contact #${c.id}`];
   if (sharedBy) footer.push(`shared by <@${sharedBy}>`);
   blocks.push(context(footer.join(" · ")));
-  const buttons = cardButtons(c, view.canEdit, audience);
+  const buttons = cardButtons(c, view.canEdit, audience, view.canVerify);
   if (buttons.length > 0) blocks.push(actions(buttons, `card:${c.id}`));
   return blocks;
 }

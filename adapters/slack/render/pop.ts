@@ -1,6 +1,7 @@
 // How a call pops into a Slack channel: who is calling (or that the number is unknown or withheld),
 // the state of the call, and buttons. The message is public, so it carries only the caller's name,
-// title, client and flags: the full card opens privately for whoever clicks Show full card.
+// title, client and flags: the full card opens privately for whoever clicks Show full card, and
+// Verify caller checks the caller's PIN privately for whoever clicks it.
 import { type CallPopView, callerHeadline, statusLine } from "../../../commands/calls/pop-view.js";
 import { ACTION } from "../ids.js";
 import {
@@ -17,6 +18,7 @@ import {
 import type { SlackMessage } from "./cards.js";
 import { clip, escapeMrkdwn, escapeProse } from "./escape.js";
 import { LIMITS } from "./limits.js";
+import { verifyButton } from "./verify-button.js";
 
 const STATE_ICON: Record<CallPopView["state"], string> = {
   ringing: ":telephone_receiver:",
@@ -57,7 +59,13 @@ export function renderPop(view: CallPopView): SlackMessage {
     }
   } else if (view.total === 1) {
     blocks.push(section(mrkdwn(callerLine(only))));
-    blocks.push(actions([button("Show full card", ACTION.open, String(only.id)), ...itflowButton(only)]));
+    blocks.push(
+      actions([
+        button("Show full card", ACTION.open, String(only.id)),
+        verifyButton(only.id),
+        ...itflowButton(only),
+      ]),
+    );
   } else {
     blocks.push(section(mrkdwn(`*${view.total} contacts have this number*`)));
     for (const c of view.callers) {

@@ -6,7 +6,7 @@ import { type Core, startCore } from "../../../adapters/bootstrap.js";
 import { type DiscordBot, startDiscord } from "../../../adapters/discord/client.js";
 import { loadCoreConfig } from "../../../src/config.js";
 import { createLogger } from "../../../src/log.js";
-import { type FakeItflow, startFakeItflow } from "../itflow/index.js";
+import { type FakeItflow, type FakeSeed, startFakeItflow } from "../itflow/index.js";
 import { type InteractionPayload, Interactions, newUserId, type Who } from "./payloads.js";
 import { type FakeDiscord, type RecordedCallback, startFakeDiscord } from "./server.js";
 
@@ -23,6 +23,12 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Synthetic contacts added to the seed before the directory is built. */
   generate?: { contacts: number; clients: number };
+  /** The fake ITFlow's database (default: the recorded seed). */
+  seed?: FakeSeed;
+  /** The bot's log level (default debug). */
+  logLevel?: string;
+  /** Post caller verifications to the guild's channel (VERIFY_AUDIT_DISCORD_CHANNEL). */
+  auditChannel?: boolean;
 }
 
 export interface DiscordHarness {
@@ -53,7 +59,7 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
   const foreignGuildId = SnowflakeUtil.generate().toString();
   const channelId = SnowflakeUtil.generate().toString();
   const techRoleId = SnowflakeUtil.generate().toString();
-  const itflow = await startFakeItflow();
+  const itflow = await startFakeItflow(options.seed ? { seed: options.seed } : {});
   if (options.generate) itflow.generate(options.generate);
   const discord = await startFakeDiscord({
     guilds: [{ id: guildId, name: "Helpdesk", channelId, roles: [{ id: techRoleId, name: "Techs" }] }],
@@ -67,7 +73,7 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
       done();
     },
   });
-  const logger = createLogger({ level: "debug", destination });
+  const logger = createLogger({ level: options.logLevel ?? "debug", destination });
   const env: Record<string, string> = {
     ITFLOW_URL: itflow.url,
     ITFLOW_API_KEY: "KEY_ADMIN",
@@ -77,6 +83,7 @@ export async function startDiscordHarness(options: HarnessOptions = {}): Promise
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_GUILD_IDS: guildId,
     DISCORD_API_URL: discord.apiUrl,
+    ...(options.auditChannel ? { VERIFY_AUDIT_DISCORD_CHANNEL: channelId } : {}),
     ...options.env,
   };
   const core = await startCore(loadCoreConfig(env), logger);

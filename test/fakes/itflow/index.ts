@@ -2,6 +2,7 @@
 // ITFlow 26.08.2 (and, by option, 26.07 and 25.12), quirks included; the contract test in
 // test/contract/ replays the recordings against it.
 
+export { PINS, seedWithPins } from "./pins.js";
 export { MESSAGES } from "./responses.js";
 export type { Cell, ClientRow, ContactRow, LocationRow } from "./rows.js";
 export {

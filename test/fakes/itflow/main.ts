@@ -2,7 +2,7 @@
 //   npm run fake-itflow -- [--port 8080] [--version 26.08|26.07|25.12] [--contacts 50000 --clients 2000]
 // Keys: KEY_ADMIN, KEY_SCOPED_CLIENT1 (client 1 only), KEY_READONLY, KEY_EXPIRED.
 import { parseArgs } from "node:util";
-import { startFakeItflow } from "./index.js";
+import { seedWithPins, startFakeItflow } from "./index.js";
 
 const { values } = parseArgs({
   options: {
@@ -15,11 +15,12 @@ const { values } = parseArgs({
 const version = values.version === "26.07" || values.version === "25.12" ? values.version : "26.08";
 
 async function main(): Promise<void> {
-  const fake = await startFakeItflow({ port: Number(values.port), version });
+  // With PINs on two contacts, so `verify` can be tried too (see pins.ts).
+  const fake = await startFakeItflow({ port: Number(values.port), version, seed: seedWithPins() });
   const contacts = Number(values.contacts);
   if (contacts > 0) fake.generate({ contacts, clients: Math.max(1, Number(values.clients) || 1) });
   process.stdout.write(
-    `fake ITFlow ${version} listening on ${fake.url} (seeded from test/fixtures/itflow/seed.json)\n`,
+    `fake ITFlow ${version} listening on ${fake.url} (seeded from test/fixtures/itflow/seed.json; PINs in test/fakes/itflow/pins.ts)\n`,
   );
   const stop = () => {
     fake.close().then(() => process.exit(0));

@@ -3,10 +3,18 @@
 // adapter would, and every view they return kept so a test file can check none of them leaks the
 // API key or a PIN. Nothing of ours is stubbed; the fake is the only stand-in.
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
-import { type Caller, editPolicy } from "../../../commands/caller.js";
+import { accessPolicy, type Caller } from "../../../commands/caller.js";
 import type { CommandContext } from "../../../commands/context.js";
 import { findContacts } from "../../../commands/find.js";
 import { openCreateForm, openEditForm, type SubmitInput, submitForm } from "../../../commands/forms.js";
+import {
+  openVerify,
+  type VerifyAuditSink,
+  type VerifyInput,
+  type VerifyPromptView,
+  type VerifyResultView,
+  verifyCaller,
+} from "../../../commands/verify.js";
 import type { FormValues, FormView, View } from "../../../commands/views.js";
 import { ContactDirectory } from "../../../src/contacts/directory.js";
 import { ItflowClient } from "../../../src/itflow/client.js";
@@ -15,6 +23,7 @@ import { MemoryStore, type Store } from "../../../src/store.js";
 import {
   type ContactRow,
   type FakeItflow,
+  type FakeItflowOptions,
   type RecordedRequest,
   startFakeItflow,
 } from "../../fakes/itflow/index.js";
@@ -26,12 +35,18 @@ export interface BotOptions {
   apiKey?: string;
   /** EDIT_ALLOW entries; empty (the default) lets everyone edit. */
   allow?: string[];
+  /** VERIFY_ALLOW entries; empty (the default) lets everyone verify callers. */
+  verifyAllow?: string[];
   timeoutMs?: number;
   readRetries?: number;
   dedupeTtlMs?: number;
   /** The state store; a fresh in-memory one by default (pass a shared Redis one for replicas). */
   store?: Store;
+  /** Where caller verifications are posted. */
+  verifyAudit?: VerifyAuditSink[];
 }
+
+type AnyView = View | VerifyPromptView | VerifyResultView;
 
 /** The core and the command handlers, as one bot process would hold them. */
 export class Bot {
@@ -39,7 +54,7 @@ export class Bot {
   readonly itflow: ItflowClient;
   readonly apiKey: string;
   /** Every view any handler returned, in order. */
-  readonly views: View[] = [];
+  readonly views: AnyView[] = [];
 
   constructor(fake: FakeItflow, options: BotOptions = {}) {
     this.apiKey = options.apiKey ?? "KEY_ADMIN";
@@ -62,16 +77,17 @@ export class Bot {
         pageSize: 5,
         logger,
       }),
-      policy: editPolicy(options.allow ?? []),
+      policy: accessPolicy(options.allow ?? [], options.verifyAllow ?? []),
       store,
       region: "US",
       itflowUrl: fake.url,
       logger,
       ...(options.dedupeTtlMs === undefined ? {} : { dedupeTtlMs: options.dedupeTtlMs }),
+      ...(options.verifyAudit === undefined ? {} : { verifyAudit: options.verifyAudit }),
     };
   }
 
-  private keep<V extends View>(view: V): V {
+  private keep<V extends AnyView>(view: V): V {
     this.views.push(view);
     return view;
   }
@@ -96,6 +112,17 @@ export class Bot {
     return this.keep(await submitForm(this.ctx, caller, input));
   }
 
+  async openVerify(
+    target: { contactId: number } | { query: string },
+    caller: Caller = TECH,
+  ): Promise<VerifyPromptView | VerifyResultView | View> {
+    return this.keep(await openVerify(this.ctx, caller, target));
+  }
+
+  async verify(input: VerifyInput, caller: Caller = TECH): Promise<VerifyResultView | View> {
+    return this.keep(await verifyCaller(this.ctx, caller, input));
+  }
+
   /** Opens the edit form for `query`, failing the test unless a form comes back. */
   async editForm(target: { contactId: number; cached?: boolean } | { query: string }): Promise<FormView> {
     return expectView(await this.openEdit(target), "form");
@@ -107,11 +134,11 @@ export class Bot {
 }
 
 /** The view, narrowed to `kind`; the test fails with the whole view printed if it is another kind. */
-export function expectView<K extends View["kind"]>(view: View, kind: K): Extract<View, { kind: K }> {
+export function expectView<K extends AnyView["kind"]>(view: AnyView, kind: K): Extract<AnyView, { kind: K }> {
   if (view.kind !== kind) {
     expect.fail(`expected a ${kind} view, got ${JSON.stringify(view, null, 2)}`);
   }
-  return view as Extract<View, { kind: K }>;
+  return view as Extract<AnyView, { kind: K }>;
 }
 
 /** What an adapter sends back for an edit form: its values with the user's changes applied. */
@@ -224,11 +251,11 @@ export interface BotsUnderTest {
  * before each test, and after each test every bot closed and every view it returned checked for
  * the API key and anything named like a secret.
  */
-export function useBots(): BotsUnderTest {
+export function useBots(fakeOptions: FakeItflowOptions = {}): BotsUnderTest {
   let fake: FakeItflow | undefined;
   let bots: Bot[] = [];
   beforeAll(async () => {
-    fake = await startFakeItflow();
+    fake = await startFakeItflow(fakeOptions);
   });
   beforeEach(() => {
     fake?.reset();
