@@ -417,11 +417,25 @@ function readStored(stored: string, countryCode: string | null, region: CountryC
  * the number cannot be read.
  */
 export function formatPhone(stored: string, countryCode: string | null, defaultRegion: CountryCode): string {
+  const key = `${defaultRegion}|${countryCode ?? ""}|${stored}`;
+  const known = formatted.get(key);
+  if (known !== undefined) return known;
   const r = readStored(stored, countryCode, defaultRegion);
   const n = r ? libParse(`+${r.cc}${r.nsn}`) : undefined;
-  if (!r || !n) return stored.trim();
-  return n.format(r.cc === regionCallingCode(defaultRegion) ? "NATIONAL" : "INTERNATIONAL");
+  const text =
+    !r || !n
+      ? stored.trim()
+      : n.format(r.cc === regionCallingCode(defaultRegion) ? "NATIONAL" : "INTERNATIONAL");
+  if (formatted.size >= FORMATTED_MAX) formatted.clear();
+  formatted.set(key, text);
+  return text;
 }
+
+// Every card, list row, pop and form shows its numbers formatted, and libphonenumber's formatter
+// (a parse, then pattern matching over the region's formats) was ~11% of the bot's CPU answering
+// under load; the same numbers are shown again and again. Bounded, like slowCache: cleared when full.
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 20_000;
 
 /** "+15551234567" for a stored number, or null when the country cannot be determined. */
 export function e164Of(
