@@ -107,3 +107,10 @@ export function unsavedFields(draft: ContactDraft, stored: Contact): (keyof Cont
   const actual = draftOf(stored);
   return DRAFT_KEYS.filter((key) => expected[key] !== actual[key]);
 }
+
+/** The editable fields whose value differs between two stored copies of a contact. */
+export function changedFields(before: Contact, after: Contact): (keyof ContactDraft)[] {
+  const a = draftOf(before);
+  const b = draftOf(after);
+  return DRAFT_KEYS.filter((key) => a[key] !== b[key]);
+}
