@@ -278,6 +278,14 @@ export interface FieldChange {
   after: string | boolean | number | null;
 }
 
+/** A field ITFlow holds otherwise than it was sent (after a save): shown to the technician. */
+export interface StoredDifference {
+  key: keyof ContactDraft;
+  label: string;
+  typed: string | boolean | number | null;
+  stored: string | boolean | number | null;
+}
+
 /** What differs between two drafts, in field-table order. */
 export function diffDrafts(before: ContactDraft, after: ContactDraft): FieldChange[] {
   const changes: FieldChange[] = [];
