@@ -2,7 +2,7 @@
 // ITFlow 26.08.2 (and, by option, 26.07 and 25.12), quirks included; the contract test in
 // test/contract/ replays the recordings against it.
 
-export { MESSAGES } from "./responses.js";
+export { contactsAnswer, MESSAGES } from "./responses.js";
 export type { Cell, ClientRow, ContactRow, LocationRow } from "./rows.js";
 export {
   buildClientRow,
@@ -15,6 +15,7 @@ export {
 export { DEFAULT_KEYS, loadDefaultSeed } from "./seed.js";
 export { startFakeItflow } from "./server.js";
 export type {
+  CannedAnswer,
   CannedResponse,
   FakeApiKey,
   FakeItflow,
