@@ -11,7 +11,7 @@ const REQUEST_MARGIN_MS = 100;
 
 /** "5 s", "1.5 s", "300 ms": how long a technician reads a wait as. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 1000) return `${Math.round(ms / 10) * 10} ms`;
   const tenths = Math.round(ms / 100) / 10;
   return `${Number.isInteger(tenths) ? tenths : tenths.toFixed(1)} s`;
 }
@@ -56,7 +56,8 @@ export class Deadline {
 
   /**
    * `work`, or the deadline's timeout error if the deadline passes first (the work itself goes on:
-   * it may be a read another action shares, or a background load others will use).
+   * it may be a read another action shares, or a background load others will use). Only for
+   * reads: a shared read that timed out is reported with how long this action waited.
    */
   async race<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
@@ -65,6 +66,15 @@ export class Deadline {
     });
     try {
       return await Promise.race([work, late]);
+    } catch (error) {
+      if (error instanceof ItflowError && error.kind === "timeout") {
+        throw new ItflowError(
+          "timeout",
+          this.expired().message,
+          error.detail ? { detail: error.detail } : {},
+        );
+      }
+      throw error;
     } finally {
       clearTimeout(timer);
     }

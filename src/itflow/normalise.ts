@@ -17,13 +17,14 @@ export function phpTrim(text: string): string {
 /**
  * PHP's strip_tags(), close enough for contact text: a "<" followed by a non-space opens a tag that
  * runs to the next ">" or, if none comes, to the end ("Bob <3 Alice" becomes "Bob "). A "<"
- * followed by a space is kept, as PHP keeps it.
+ * followed by a space is kept, as PHP keeps it. NUL characters are dropped, as PHP drops them.
  */
 export function phpStripTags(text: string): string {
   let out = "";
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
+    if (c === "\u0000") continue;
     if (depth === 0) {
       if (c === "<" && !/\s/.test(text[i + 1] ?? "")) depth = 1;
       else out += c;
