@@ -60,6 +60,9 @@ export class TimedItflow implements ItflowApi {
   listAllContacts(pageSize: number) {
     return this.time(() => this.inner.listAllContacts(pageSize));
   }
+  listClients(page: { limit: number; offset: number }, options?: CallOptions) {
+    return this.time(() => this.inner.listClients(page, options));
+  }
   listAllClients(pageSize: number) {
     return this.time(() => this.inner.listAllClients(pageSize));
   }

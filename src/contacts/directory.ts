@@ -28,6 +28,7 @@ export interface ItflowApi {
   findContactsByEmail(email: string, options?: CallOptions): Promise<Contact[]>;
   findContactsByPhone(digits: string, options?: CallOptions): Promise<Contact[]>;
   listAllContacts(pageSize: number): Promise<Contact[]>;
+  listClients(page: { limit: number; offset: number }, options?: CallOptions): Promise<Client[]>;
   listAllClients(pageSize: number): Promise<Client[]>;
   listAllLocations(pageSize: number): Promise<Location[]>;
   createContact(clientId: number, draft: ContactDraft, options?: CallOptions): Promise<number>;
@@ -62,6 +63,8 @@ export interface DirectoryOptions {
    * `itflow-contact check` does) with every list load. Off by default: tests count writes.
    */
   checkWriteAccess?: boolean;
+  /** While ITFlow rejects the key, how often a lookup asks it again. Default 2000. */
+  keyRecheckMs?: number;
 }
 
 export interface ContactRow {
@@ -118,6 +121,9 @@ export type UpdateOutcome =
 const DEFAULT_PATIENCE_MS = 1000;
 // While ITFlow rejects the key, lookups ask it again at most this often (each asking is a read).
 const KEY_RECHECK_MS = 2000;
+// Between refreshes, whether ITFlow still accepts the key is asked this often (one row of
+// clients), so a revoked key stops the answers from memory within a minute.
+const KEY_CHECK_MS = 60_000;
 
 // Plain code-unit order: localeCompare is ~20 times slower and a list of hundreds of names is
 // sorted on every search.
@@ -182,9 +188,12 @@ export class ContactDirectory {
   private keyRejectedAt = 0;
   /** Bumped when the key is rejected: what was being loaded before that is thrown away. */
   private epoch = 0;
+  private lastKeyCheck = 0;
   private access: WriteAccess = "unknown";
   private accessCheck: Promise<WriteAccess> | null = null;
   private readonly inflight = new Map<string, Promise<Contact[]>>();
+  /** Contacts this bot wrote, kept until a list read after the write has them. */
+  private readonly recentWrites = new Map<number, { contact: Contact; at: number }>();
   private readonly cache: Keyv;
   /** Contacts written through any replica since its last refresh, newest copy by id. */
   private readonly written: Keyv;
@@ -240,12 +249,39 @@ export class ContactDirectory {
 
   /**
    * Keeps the list fresh while the bot runs, even when nobody searches: checks every tenth of the
-   * refresh interval and rebuilds in the background when due. Returns a function that stops it.
+   * refresh interval and rebuilds in the background when due, and between rebuilds asks whether
+   * ITFlow still accepts the key. Returns a function that stops it.
    */
   autoRefresh(): () => void {
-    const timer = setInterval(() => this.refreshIfStale(), Math.max(1000, this.options.refreshMs / 10));
+    const timer = setInterval(
+      () => {
+        this.refreshIfStale();
+        this.checkKeyIfDue();
+      },
+      Math.max(1000, this.options.refreshMs / 10),
+    );
     timer.unref();
     return () => clearInterval(timer);
+  }
+
+  /**
+   * Asks ITFlow whether it still accepts the key (one row of clients) when the last asking is
+   * older than a minute or the refresh interval: a revoked key must not leave the list answering.
+   */
+  checkKeyIfDue(): void {
+    const now = this.now();
+    if (!this.snapshot || this.building || this.keyError) return;
+    if (
+      now - Math.max(this.lastKeyCheck, this.snapshot.builtAt) <
+      Math.min(KEY_CHECK_MS, this.options.refreshMs)
+    ) {
+      return;
+    }
+    this.lastKeyCheck = now;
+    this.ask(this.options.itflow.listClients({ limit: 1, offset: 0 })).catch((error: unknown) => {
+      if (!isAuthError(error))
+        this.options.logger.debug({ err: error }, "could not ask ITFlow about the key");
+    });
   }
 
   async find(query: Query, options: FindOptions = {}): Promise<ContactRow[]> {
@@ -482,6 +518,7 @@ export class ContactDirectory {
     this.snapshot = null;
     this.scope = null;
     this.inflight.clear();
+    this.recentWrites.clear();
     this.access = "unknown";
     for (const space of [this.cache, this.written]) {
       space.clear().catch((failure: unknown) => {
@@ -497,7 +534,7 @@ export class ContactDirectory {
   private async keyWorks(deadline: Deadline | undefined): Promise<void> {
     const refusal = this.keyError;
     if (!refusal) return;
-    if (this.now() - this.keyRejectedAt < KEY_RECHECK_MS) throw refusal;
+    if (this.now() - this.keyRejectedAt < (this.options.keyRecheckMs ?? KEY_RECHECK_MS)) throw refusal;
     const asking = this.loadScope();
     await (deadline ? deadline.race(asking) : asking);
   }
@@ -530,6 +567,7 @@ export class ContactDirectory {
   /** The clients and locations the key sees, loaded if need be (within the action's deadline). */
   private async scopeFor(deadline: Deadline | undefined): Promise<Scope> {
     await this.keyWorks(deadline);
+    this.refreshIfStale();
     if (this.scope) return this.scope;
     const loading = this.loadScope();
     return deadline ? deadline.race(loading) : loading;
@@ -589,6 +627,7 @@ export class ContactDirectory {
    * longer than the action may: null means answer without it.
    */
   private async listWithin(deadline: Deadline | undefined): Promise<Snapshot | null> {
+    this.refreshIfStale();
     const building = this.building;
     if (!building) return this.snapshot;
     const patience = this.options.listPatienceMs ?? DEFAULT_PATIENCE_MS;
@@ -642,14 +681,15 @@ export class ContactDirectory {
       if (this.keyError) throw this.keyError;
       return this.build(this.epoch);
     }
-    // Writes that landed while the list was being fetched must not be undone by an older page.
-    if (this.snapshot) {
-      for (const c of this.snapshot.index.all()) {
-        const mine = snapshot.index.get(c.id);
-        if ((c.updatedAt ?? "") > (mine?.updatedAt ?? "") && scope.clients.has(c.clientId)) {
-          snapshot.index.upsert(c);
-        }
-      }
+    // Writes that landed while the list was being fetched must not be undone by an older page,
+    // nor lost when there was no list yet to put them in.
+    const newer = (c: Contact) =>
+      (c.updatedAt ?? "") > (snapshot.index.get(c.id)?.updatedAt ?? "") && scope.clients.has(c.clientId);
+    if (this.snapshot) for (const c of this.snapshot.index.all()) if (newer(c)) snapshot.index.upsert(c);
+    for (const [id, write] of this.recentWrites) {
+      const c = write.contact;
+      if (newer(c) || (!snapshot.index.get(id) && scope.clients.has(c.clientId))) snapshot.index.upsert(c);
+      if (write.at < started) this.recentWrites.delete(id);
     }
     this.snapshot = snapshot;
     // A narrower scope that arrived while the contacts were indexed still applies.
@@ -876,6 +916,7 @@ export class ContactDirectory {
   /** After a write: the index holds the new copy, and cached reads of the old one are dropped. */
   private async remember(after: Contact, before: Contact | null): Promise<void> {
     this.snapshot?.index.upsert(after);
+    this.recentWrites.set(after.id, { contact: after, at: this.now() });
     if (this.options.store.kind !== "memory") {
       await this.written.set(String(after.id), after, this.options.refreshMs * 2);
     }

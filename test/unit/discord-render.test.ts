@@ -99,7 +99,18 @@ function views(): Array<[string, View]> {
         kind: "card",
         contact: c,
         canEdit: true,
-        saved: { created: false, changes: allChanges, demotedPrimary: fill(200) },
+        saved: {
+          created: false,
+          changes: allChanges,
+          demotedPrimary: fill(200),
+          differences: allChanges.map((c) => ({
+            key: c.key,
+            label: c.label,
+            typed: c.before,
+            stored: c.after,
+          })),
+          cleaned: CONTACT_FIELDS.map((f) => f.label),
+        },
       },
     ]);
     out.push([
@@ -108,7 +119,7 @@ function views(): Array<[string, View]> {
         kind: "card",
         contact: c,
         canEdit: true,
-        saved: { created: true, changes: [], demotedPrimary: null },
+        saved: { created: true, changes: [], demotedPrimary: null, differences: [], cleaned: [] },
       },
     ]);
   }
@@ -162,6 +173,7 @@ function form(mode: "create" | "edit", locations: number, overrides: Partial<For
     errors,
     locations: Array.from({ length: locations }, (_, i) => ({ value: String(i + 1), label: fill(200) })),
     notice: fill(500),
+    primaryHolder: fill(200),
     ...overrides,
   };
 }

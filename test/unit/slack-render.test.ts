@@ -77,6 +77,7 @@ const EDIT: FormView = {
   errors: {},
   locations: [{ value: "1", label: "Acme HQ" }],
   notice: null,
+  primaryHolder: null,
 };
 
 describe("form ↔ modal", () => {
