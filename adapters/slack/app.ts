@@ -32,10 +32,20 @@ export interface RunningSlack {
   stop(): Promise<void>;
 }
 
+/**
+ * A line from Bolt or Slack's SDKs without what may be contact data. At debug level they log whole
+ * request and response bodies (a form's name, email, phones and notes; a card), websocket messages
+ * and acks; a warning can quote a body. Whatever follows the first "{", "[" or '"' is left out.
+ */
+export function withoutContents(text: string): string {
+  const at = text.search(/[{["]/);
+  return at < 0 ? text : `${text.slice(0, at).trimEnd()} [contents not logged]`;
+}
+
 /** Bolt's logger interface on top of ours, so Bolt's lines are JSON, leveled and scrubbed like ours. */
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
-  const line = (msg: unknown[]) => format(...msg);
+  const line = (msg: unknown[]) => withoutContents(format(...msg));
   return {
     debug: (...msg: unknown[]) => logger.debug(line(msg)),
     info: (...msg: unknown[]) => logger.info(line(msg)),

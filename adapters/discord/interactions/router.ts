@@ -56,8 +56,9 @@ function describe(interaction: Interaction): Record<string, unknown> {
   };
   if (interaction.isCommand() || interaction.isAutocomplete())
     return { ...base, command: interaction.commandName };
+  // A custom_id can carry what was searched ("Create contact" prefills from it): only its kind is logged.
   if (interaction.isMessageComponent() || interaction.isModalSubmit())
-    return { ...base, customId: interaction.customId };
+    return { ...base, action: parseAction(interaction.customId)?.kind ?? "unknown" };
   return base;
 }
 
