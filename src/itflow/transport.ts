@@ -131,10 +131,15 @@ export class Transport {
     }
   }
 
+  /**
+   * Ends every request still under way (writes are waited for before this, by whoever closes):
+   * a read nobody waits for any more, such as a list load when a terminal lookup gave up at its
+   * deadline, must not keep the process alive until its own timeout.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.close();
+    await this.pool.destroy();
   }
 }
 
