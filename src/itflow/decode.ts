@@ -37,7 +37,8 @@ function shapeOf(body: string): string {
   const start = body.trimStart().slice(0, 1);
   if (start === "<") return "html";
   if (start === "{" || start === "[") return "json";
-  if (/^(PHP )?(Warning|Notice|Deprecated|Fatal error|Parse error)/i.test(body.trimStart())) return "php output";
+  if (/^(PHP )?(Warning|Notice|Deprecated|Fatal error|Parse error)/i.test(body.trimStart()))
+    return "php output";
   return body.trim() === "" ? "empty" : "text";
 }
 
