@@ -176,6 +176,21 @@ async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undef
   }
 }
 
+/**
+ * `hits` with the contacts an exact read found added, each once: an exact match when the read was
+ * not by number (`digits` null) or the number is stored as typed.
+ */
+function withReadHits(hits: IndexHit[], found: readonly Contact[], digits: string | null): IndexHit[] {
+  const seen = new Set(hits.map((h) => h.contact.id));
+  for (const contact of found) {
+    if (seen.has(contact.id)) continue;
+    seen.add(contact.id);
+    const exact = digits === null || contact.phone === digits || contact.mobile === digits;
+    hits.push({ contact, match: exact ? "exact" : "number", rank: exact ? 0 : 1 });
+  }
+  return hits;
+}
+
 export class ContactDirectory {
   private snapshot: Snapshot | null = null;
   /** The clients and locations the key sees: loaded before the contacts, and kept with them. */
@@ -744,33 +759,19 @@ export class ContactDirectory {
     if (query.kind === "empty" || query.kind === "invalidEmail") return [];
     if (query.kind === "name" || query.kind === "partialPhone") throw new ListLoading();
     const scope = await this.scopeFor(deadline);
-    const { itflow } = this.options;
     let contacts: Contact[];
     switch (query.kind) {
       case "id":
-        contacts = await this.exactRead(scope, null, `id:${query.id}`, deadline, async () => {
-          const c = await itflow.getContact(query.id, { deadline });
-          return c ? [c] : [];
-        });
+        contacts = await this.idRead(scope, null, query.id, deadline);
         break;
       case "email":
-        contacts = await this.exactRead(scope, null, `email:${query.email}`, deadline, () =>
-          itflow.findContactsByEmail(query.email, { deadline }),
-        );
+        contacts = await this.emailRead(scope, null, query.email, deadline);
         break;
       case "phone":
         contacts = (await this.phoneReads(scope, null, query.phone.variants, deadline)).flat();
         break;
     }
-    const digits = query.kind === "phone" ? query.phone.digits : null;
-    const seen = new Set<number>();
-    const hits: IndexHit[] = [];
-    for (const contact of contacts) {
-      if (seen.has(contact.id)) continue;
-      seen.add(contact.id);
-      const exact = digits === null || contact.phone === digits || contact.mobile === digits;
-      hits.push({ contact, match: exact ? "exact" : "number", rank: exact ? 0 : 1 });
-    }
+    const hits = withReadHits([], contacts, query.kind === "phone" ? query.phone.digits : null);
     return this.rowsOf(scope, hits, options);
   }
 
@@ -790,19 +791,12 @@ export class ContactDirectory {
 
   private async byId(snap: Snapshot, id: number, deadline: Deadline | undefined): Promise<Contact[]> {
     const known = snap.index.get(id);
-    if (known) return [known];
-    return this.exactRead(snap, snap.index, `id:${id}`, deadline, async () => {
-      const c = await this.options.itflow.getContact(id, { deadline });
-      return c ? [c] : [];
-    });
+    return known ? [known] : this.idRead(snap, snap.index, id, deadline);
   }
 
   private async byEmail(snap: Snapshot, email: string, deadline: Deadline | undefined): Promise<Contact[]> {
     const known = snap.index.byEmailAddress(email);
-    if (known.length > 0) return known;
-    return this.exactRead(snap, snap.index, `email:${email.toLowerCase()}`, deadline, () =>
-      this.options.itflow.findContactsByEmail(email, { deadline }),
-    );
+    return known.length > 0 ? known : this.emailRead(snap, snap.index, email, deadline);
   }
 
   private async byPhone(
@@ -820,18 +814,23 @@ export class ContactDirectory {
     if (found.length > 0) {
       // New contacts joined the index; one the list holds under another number is shown as
       // ITFlow has it now, without replacing the list's copy.
-      const hits = snap.index.byPhone(keys, digits);
-      const seen = new Set(hits.map((h) => h.contact.id));
-      for (const contact of found) {
-        if (seen.has(contact.id)) continue;
-        seen.add(contact.id);
-        const exact = contact.phone === digits || contact.mobile === digits;
-        hits.push({ contact, match: exact ? "exact" : "number", rank: exact ? 0 : 1 });
-      }
-      return hits;
+      return withReadHits(snap.index.byPhone(keys, digits), found, digits);
     }
     // Last resort: the number typed may be the tail of one stored with another prefix.
     return digits.length >= 7 ? snap.index.byPartialDigits(digits) : [];
+  }
+
+  private idRead(scope: Scope, index: ContactIndex | null, id: number, deadline: Deadline | undefined) {
+    return this.exactRead(scope, index, `id:${id}`, deadline, async () => {
+      const c = await this.options.itflow.getContact(id, { deadline });
+      return c ? [c] : [];
+    });
+  }
+
+  private emailRead(scope: Scope, index: ContactIndex | null, email: string, deadline: Deadline | undefined) {
+    return this.exactRead(scope, index, `email:${email.toLowerCase()}`, deadline, () =>
+      this.options.itflow.findContactsByEmail(email, { deadline }),
+    );
   }
 
   private phoneReads(

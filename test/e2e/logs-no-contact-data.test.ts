@@ -4,7 +4,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startDiscordHarness } from "../fakes/discord/harness.js";
 import { type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
-import { APP_TOKEN, type FakeSlack, startBot, startFakeSlack, stateOf } from "../fakes/slack/index.js";
+import {
+  APP_TOKEN,
+  type BotUnderTest,
+  type FakeSlack,
+  startBot,
+  startFakeSlack,
+  stateOf,
+} from "../fakes/slack/index.js";
 
 // What a technician types into a form, and contact data the bot reads from ITFlow.
 const TYPED = {
@@ -31,6 +38,21 @@ const CONTACT_DATA = [
   "dave@globex.example",
   "7700900123",
 ];
+
+/** The contact form Slack shows, submitted as if `typed` had been typed into it. */
+async function filledForm(slack: FakeSlack, bot: BotUnderTest, typed: Record<string, string>) {
+  const form = await slack.waitFor(() => {
+    for (const v of slack.views.values()) if (v.view.callback_id === "contact_form") return v;
+    return undefined;
+  });
+  return bot.payloads.viewSubmission({
+    id: form.id,
+    hash: form.hash,
+    callback_id: String(form.view.callback_id),
+    private_metadata: String(form.view.private_metadata ?? ""),
+    state: stateOf(form.view, typed),
+  });
+}
 
 function leaks(lines: unknown[]): string[] {
   const text = JSON.stringify(lines);
@@ -65,18 +87,7 @@ describe("logs at LOG_LEVEL=debug hold no contact data", () => {
       await slack.waitFor(() => slack.postsTo(byPhone.responseUrl)[0]);
       const create = bot.payloads.slashCommand("new Acme Corp");
       await bot.send(create.form);
-      const form = await slack.waitFor(() => {
-        for (const v of slack.views.values()) if (v.view.callback_id === "contact_form") return v;
-        return undefined;
-      });
-      const submitted = bot.payloads.viewSubmission({
-        id: form.id,
-        hash: form.hash,
-        callback_id: String(form.view.callback_id),
-        private_metadata: String(form.view.private_metadata ?? ""),
-        state: stateOf(form.view, TYPED),
-      });
-      await bot.send(submitted.form);
+      await bot.send((await filledForm(slack, bot, TYPED)).form);
       await slack.waitFor(() => slack.postsTo(create.responseUrl)[0]);
       expect(itflow.state.contacts.some((c) => c.contact_name === "Quentin Quill")).toBe(true);
       expect(bot.logs.some((l) => l.level === 20)).toBe(true); // debug lines were written
@@ -93,37 +104,12 @@ describe("logs at LOG_LEVEL=debug hold no contact data", () => {
     try {
       await slack.socketConnected();
       await bot.core.ctx.directory.warm();
-      const responseUrl = slack.newResponseUrl();
-      await slack.sendEnvelope({
-        type: "slash_commands",
-        payload: {
-          command: "/contact",
-          text: "find dave@globex.example",
-          team_id: "T0HOME",
-          user_id: "U0TECH",
-          channel_id: "C0HELP",
-          response_url: responseUrl,
-          trigger_id: slack.newTriggerId(),
-        },
-      });
-      await slack.waitFor(() => slack.postsTo(responseUrl)[0]);
+      const find = bot.payloads.slashCommand("find dave@globex.example");
+      await slack.sendEnvelope({ type: "slash_commands", payload: find.form });
+      await slack.waitFor(() => slack.postsTo(find.responseUrl)[0]);
       const create = bot.payloads.slashCommand("new Acme Corp");
       await slack.sendEnvelope({ type: "slash_commands", payload: create.form });
-      const form = await slack.waitFor(() => {
-        for (const v of slack.views.values()) if (v.view.callback_id === "contact_form") return v;
-        return undefined;
-      });
-      const submitted = bot.payloads.viewSubmission({
-        id: form.id,
-        hash: form.hash,
-        callback_id: String(form.view.callback_id),
-        private_metadata: String(form.view.private_metadata ?? ""),
-        state: stateOf(form.view, {
-          ...TYPED,
-          email: "quentin.quill@initech.example",
-          name: "Quentin Quill",
-        }),
-      });
+      const submitted = await filledForm(slack, bot, { ...TYPED, email: "quentin.quill@initech.example" });
       await slack.sendEnvelope({
         type: "interactive",
         payload: JSON.parse(submitted.form.payload) as Record<string, unknown>,
