@@ -248,8 +248,8 @@ export class ContactDirectory {
   }
 
   /**
-   * Loads the list in the background when there is none or it is older than the refresh interval
-   * (after a failure, not before a pause, so a struggling ITFlow is not hammered).
+   * Loads the list in the background when there is none or it is older than the refresh interval;
+   * after a failed load, only once a pause has passed, so a struggling ITFlow is not hammered.
    */
   refreshIfStale(): void {
     if (this.building) return;
