@@ -16,7 +16,19 @@ export interface Core {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startCore(config: CoreConfig, logger: Logger): Promise<Core> {
+export interface CoreOptions {
+  /**
+   * Learn whether the key may write (without writing) with every load of the list, to hide Create
+   * and Edit for a read-only key. Default true; a one-shot terminal lookup has no use for it.
+   */
+  learnWriteAccess?: boolean;
+}
+
+export async function startCore(
+  config: CoreConfig,
+  logger: Logger,
+  options: CoreOptions = {},
+): Promise<Core> {
   registerSecret(config.itflow.apiKey);
   const itflow = new ItflowClient({
     baseUrl: config.itflow.url,
@@ -33,6 +45,8 @@ export async function startCore(config: CoreConfig, logger: Logger): Promise<Cor
     cacheTtlMs: config.cacheTtlMs,
     pageSize: config.itflow.pageSize,
     logger,
+    // Learned without writing, like `itflow-contact check`, with every load of the list.
+    checkWriteAccess: options.learnWriteAccess ?? true,
   });
   const writes = new InFlight();
   const ctx: CommandContext = {
@@ -44,6 +58,7 @@ export async function startCore(config: CoreConfig, logger: Logger): Promise<Cor
     region: config.phoneRegion,
     itflowUrl: config.itflow.url,
     logger,
+    actionTimeoutMs: config.actionTimeoutMs,
   };
   return {
     ctx,

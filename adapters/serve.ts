@@ -143,29 +143,26 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<number> {
   const config = loadCoreConfig(env);
   const logger = createLogger({ level: config.logLevel });
   const core = await startCore(config, logger);
-  // The first list load can fail (ITFlow down at start-up): the bot still starts, tells users
-  // ITFlow is unreachable, and loads the list on the next lookup or refresh.
-  await core.ctx.directory.warm().catch((error: unknown) => {
-    logger.error({ err: error }, "could not load the contact list at start-up; will retry");
-  });
-  const stopRefresh = core.ctx.directory.autoRefresh();
   let running: Running[];
   let calls: CallsService | null;
   try {
     running = await startPlatforms(core, env, logger);
   } catch (error) {
-    stopRefresh();
     await core.close(0);
     throw error;
   }
   try {
     calls = await startCalls(core, env, running, logger);
   } catch (error) {
-    stopRefresh();
     await Promise.allSettled(running.map((r) => r.stop()));
     await core.close(0);
     throw error;
   }
+  // Platforms and phone systems first: a slow or hanging ITFlow must not keep the bot unreachable.
+  // The list loads behind; until it has, exact lookups (email, phone, #id) ask ITFlow and name
+  // search says it is still loading. A failed load is logged and retried by the refresh timer.
+  core.ctx.directory.warm().catch(() => {});
+  const stopRefresh = core.ctx.directory.autoRefresh();
   let health: http.Server | null = null;
   const port = healthPort(env);
   if (port !== null) {

@@ -1,6 +1,6 @@
 // The bot's core as the bench builds it: the real ItflowClient and ContactDirectory with the bot's
 // default settings. Kept apart from env.ts so the memory child process loads no fake ITFlow code.
-import { ContactDirectory, type ItflowApi } from "../src/contacts/directory.js";
+import { type CallOptions, ContactDirectory, type ItflowApi } from "../src/contacts/directory.js";
 import type { ContactDraft } from "../src/contacts/types.js";
 import { ItflowClient } from "../src/itflow/client.js";
 import { silentLogger } from "../src/log.js";
@@ -48,20 +48,23 @@ export class TimedItflow implements ItflowApi {
     }
   }
 
-  getContact(id: number) {
-    return this.time(() => this.inner.getContact(id));
+  getContact(id: number, options?: CallOptions) {
+    return this.time(() => this.inner.getContact(id, options));
   }
-  verifyPin(id: number, attempt: string) {
-    return this.time(() => this.inner.verifyPin(id, attempt));
+  verifyPin(id: number, attempt: string, options?: CallOptions) {
+    return this.time(() => this.inner.verifyPin(id, attempt, options));
   }
-  findContactsByEmail(email: string) {
-    return this.time(() => this.inner.findContactsByEmail(email));
+  findContactsByEmail(email: string, options?: CallOptions) {
+    return this.time(() => this.inner.findContactsByEmail(email, options));
   }
-  findContactsByPhone(digits: string) {
-    return this.time(() => this.inner.findContactsByPhone(digits));
+  findContactsByPhone(digits: string, options?: CallOptions) {
+    return this.time(() => this.inner.findContactsByPhone(digits, options));
   }
   listAllContacts(pageSize: number) {
     return this.time(() => this.inner.listAllContacts(pageSize));
+  }
+  listClients(page: { limit: number; offset: number }, options?: CallOptions) {
+    return this.time(() => this.inner.listClients(page, options));
   }
   listAllClients(pageSize: number) {
     return this.time(() => this.inner.listAllClients(pageSize));
@@ -69,10 +72,13 @@ export class TimedItflow implements ItflowApi {
   listAllLocations(pageSize: number) {
     return this.time(() => this.inner.listAllLocations(pageSize));
   }
-  createContact(clientId: number, draft: ContactDraft) {
-    return this.time(() => this.inner.createContact(clientId, draft));
+  createContact(clientId: number, draft: ContactDraft, options?: CallOptions) {
+    return this.time(() => this.inner.createContact(clientId, draft, options));
   }
-  updateContact(contactId: number, draft: ContactDraft) {
-    return this.time(() => this.inner.updateContact(contactId, draft));
+  updateContact(contactId: number, draft: ContactDraft, options?: CallOptions) {
+    return this.time(() => this.inner.updateContact(contactId, draft, options));
+  }
+  probeWriteAccess(clientId: number, options?: CallOptions) {
+    return this.time(() => this.inner.probeWriteAccess(clientId, options));
   }
 }

@@ -2,24 +2,20 @@
 // check, conflict detection and retry/double-submit dedupe all live here, once for every platform.
 import { createHash } from "node:crypto";
 import { type ContactRow, draftOf, versionOf } from "../src/contacts/directory.js";
-import { CONTACT_FIELDS, type FormMode, validateDraft } from "../src/contacts/fields.js";
+import { CONTACT_FIELDS, type FormMode, fieldSpec, validateDraft } from "../src/contacts/fields.js";
 import { formatPhone } from "../src/contacts/phone.js";
 import { classifyQuery } from "../src/contacts/query.js";
 import { normalizeForSearch } from "../src/contacts/text.js";
 import type { Contact, ContactDraft } from "../src/contacts/types.js";
+import type { Deadline } from "../src/itflow/deadline.js";
 import { ItflowError } from "../src/itflow/errors.js";
+import { editRefusal, mayEdit } from "./access.js";
 import type { Caller } from "./caller.js";
-import type { CommandContext } from "./context.js";
+import { actionDeadline, type CommandContext } from "./context.js";
 import { failureNotice } from "./failure.js";
-import { viewOfRows } from "./find.js";
+import { echo, findActive, viewOfRows } from "./find.js";
 import { summarize } from "./summary.js";
 import type { ChoiceView, FormErrors, FormValues, FormView, NoticeView, View } from "./views.js";
-
-const DENIED: NoticeView = {
-  kind: "notice",
-  level: "denied",
-  text: "You are not allowed to create or edit contacts. An admin can add you to EDIT_ALLOW.",
-};
 
 const DEFAULT_DEDUPE_MS = 10 * 60_000;
 
@@ -48,48 +44,93 @@ export function formValuesOf(contact: Contact, ctx: CommandContext): FormValues 
   return values;
 }
 
-async function locationChoices(ctx: CommandContext, clientId: number | null): Promise<ChoiceView[]> {
+async function locationChoices(
+  ctx: CommandContext,
+  clientId: number | null,
+  deadline?: Deadline,
+): Promise<ChoiceView[]> {
   if (clientId === null) return [];
-  return (await ctx.directory.locationsOf(clientId)).map((l) => ({ value: String(l.id), label: l.name }));
+  return (await ctx.directory.locationsOf(clientId, deadline)).map((l) => ({
+    value: String(l.id),
+    label: l.name,
+  }));
 }
 
-async function primaryNotice(ctx: CommandContext, clientId: number | null, contactId: number | null) {
+/**
+ * The client's primary contact, whom ticking Primary on this form would demote; null when there
+ * is none, or this contact is the primary already.
+ */
+export async function primaryHolder(
+  ctx: CommandContext,
+  clientId: number | null,
+  contactId: number | null,
+  deadline?: Deadline,
+): Promise<string | null> {
   if (clientId === null) return null;
-  const primary = await ctx.directory.currentPrimary(clientId, contactId ?? undefined);
-  return primary
-    ? `${primary.name} is this client's primary contact; ticking Primary here demotes them.`
-    : null;
+  const primary = await ctx.directory.currentPrimary(clientId, contactId ?? undefined, deadline);
+  return primary ? primary.name : null;
 }
 
 export async function openCreateForm(ctx: CommandContext, caller: Caller, clientName = ""): Promise<View> {
-  if (!ctx.policy.canEdit(caller)) return DENIED;
+  const refusal = editRefusal(ctx, caller);
+  if (refusal) return refusal;
+  const deadline = actionDeadline(ctx);
   try {
     let client: { id: number; name: string } | null = null;
     let notice: string | null = null;
     if (clientName.trim()) {
-      const matches = await ctx.directory.searchClients(clientName);
+      const matches = await ctx.directory.searchClients(clientName, deadline);
       const exact = matches.find((c) => normalizeForSearch(c.name) === normalizeForSearch(clientName));
       const only = exact ?? (matches.length === 1 ? matches[0] : undefined);
       if (only) client = { id: only.id, name: only.name };
       else if (matches.length === 0) {
-        return { kind: "notice", level: "notFound", text: `No client matches "${clientName.trim()}".` };
-      } else notice = `Several clients match "${clientName.trim()}"; pick one.`;
+        return { kind: "notice", level: "notFound", text: `No client matches "${echo(clientName)}".` };
+      } else notice = `Several clients match "${echo(clientName)}"; pick one.`;
     }
-    return {
-      kind: "form",
-      mode: "create",
-      title: "New contact",
-      contactId: null,
-      version: null,
-      client,
-      values: {},
-      errors: {},
-      locations: await locationChoices(ctx, client?.id ?? null),
-      notice: notice ?? (await primaryNotice(ctx, client?.id ?? null, null)),
-    };
+    return await createForm(ctx, client, notice, deadline);
   } catch (error) {
     return failureNotice(error, ctx.logger, "opening the new-contact form");
   }
+}
+
+/** The create form for a client picked by id (from a picker: two clients may share a name). */
+export async function openCreateFormFor(
+  ctx: CommandContext,
+  caller: Caller,
+  clientId: number,
+): Promise<View> {
+  const refusal = editRefusal(ctx, caller);
+  if (refusal) return refusal;
+  const deadline = actionDeadline(ctx);
+  try {
+    const client = await ctx.directory.client(clientId, deadline);
+    if (!client)
+      return { kind: "notice", level: "notFound", text: "That client no longer exists in ITFlow." };
+    return await createForm(ctx, { id: client.id, name: client.name }, null, deadline);
+  } catch (error) {
+    return failureNotice(error, ctx.logger, "opening the new-contact form");
+  }
+}
+
+async function createForm(
+  ctx: CommandContext,
+  client: { id: number; name: string } | null,
+  notice: string | null,
+  deadline: Deadline,
+): Promise<FormView> {
+  return {
+    kind: "form",
+    mode: "create",
+    title: "New contact",
+    contactId: null,
+    version: null,
+    client,
+    values: {},
+    errors: {},
+    locations: await locationChoices(ctx, client?.id ?? null, deadline),
+    notice,
+    primaryHolder: await primaryHolder(ctx, client?.id ?? null, null, deadline),
+  };
 }
 
 /**
@@ -102,23 +143,28 @@ export async function openEditForm(
   caller: Caller,
   target: { contactId: number; cached?: boolean } | { query: string },
 ): Promise<View> {
-  if (!ctx.policy.canEdit(caller)) return DENIED;
+  const refusal = editRefusal(ctx, caller);
+  if (refusal) return refusal;
+  const deadline = actionDeadline(ctx);
   try {
     let row: ContactRow | null;
     if ("contactId" in target) {
       row = target.cached
         ? ((await ctx.directory.getCached(target.contactId)) ??
-          (await ctx.directory.getFresh(target.contactId)))
-        : await ctx.directory.getFresh(target.contactId);
+          (await ctx.directory.getFresh(target.contactId, deadline)))
+        : await ctx.directory.getFresh(target.contactId, deadline);
       if (!row)
         return { kind: "notice", level: "notFound", text: `Contact #${target.contactId} no longer exists.` };
     } else {
       const query = classifyQuery(target.query, ctx.region);
       const rows =
-        query.kind === "empty" || query.kind === "invalidEmail" ? [] : await ctx.directory.find(query);
-      if (rows.length !== 1 || !rows[0]) return viewOfRows(ctx, caller, target.query.trim(), rows);
+        query.kind === "empty" || query.kind === "invalidEmail"
+          ? []
+          : await findActive(ctx, target.query, query, deadline);
+      if ("kind" in rows) return rows;
+      if (rows.length !== 1 || !rows[0]) return viewOfRows(ctx, caller, target.query, rows);
       const id = rows[0].contact.id;
-      row = await ctx.directory.getFresh(id);
+      row = await ctx.directory.getFresh(id, deadline);
       if (!row)
         return {
           kind: "notice",
@@ -126,13 +172,13 @@ export async function openEditForm(
           text: `Contact #${id} no longer exists.`,
         } as NoticeView;
     }
-    return editFormFor(ctx, row);
+    return await editFormFor(ctx, row, deadline);
   } catch (error) {
     return failureNotice(error, ctx.logger, "opening the contact form");
   }
 }
 
-async function editFormFor(ctx: CommandContext, row: ContactRow): Promise<FormView> {
+async function editFormFor(ctx: CommandContext, row: ContactRow, deadline: Deadline): Promise<FormView> {
   return {
     kind: "form",
     mode: "edit",
@@ -142,8 +188,11 @@ async function editFormFor(ctx: CommandContext, row: ContactRow): Promise<FormVi
     client: { id: row.client.id, name: row.client.name },
     values: formValuesOf(row.contact, ctx),
     errors: {},
-    locations: await locationChoices(ctx, row.client.id),
-    notice: row.contact.primary ? null : await primaryNotice(ctx, row.client.id, row.contact.id),
+    locations: await locationChoices(ctx, row.client.id, deadline),
+    notice: null,
+    primaryHolder: row.contact.primary
+      ? null
+      : await primaryHolder(ctx, row.client.id, row.contact.id, deadline),
   };
 }
 
@@ -180,12 +229,14 @@ function dedupeKey(caller: Caller, input: SubmitInput): string {
  * done once: the second gets the first one's answer, or "already being saved" while it runs.
  */
 export async function submitForm(ctx: CommandContext, caller: Caller, input: SubmitInput): Promise<View> {
-  if (!ctx.policy.canEdit(caller)) return DENIED;
+  const refusal = editRefusal(ctx, caller);
+  if (refusal) return refusal;
   if (input.mode === "edit" && (input.contactId === null || input.version === null)) {
     return { kind: "notice", level: "error", text: "This form lost track of its contact; open Edit again." };
   }
+  const deadline = actionDeadline(ctx);
   const reopen = async (errors: FormErrors): Promise<FormView> => {
-    const client = input.clientId === null ? null : await ctx.directory.client(input.clientId);
+    const client = input.clientId === null ? null : await ctx.directory.client(input.clientId, deadline);
     return {
       kind: "form",
       mode: input.mode,
@@ -195,12 +246,14 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
       client: client ? { id: client.id, name: client.name } : null,
       values: input.values,
       errors,
-      locations: await locationChoices(ctx, input.clientId),
-      notice: await primaryNotice(ctx, input.clientId, input.contactId),
+      locations: await locationChoices(ctx, input.clientId, deadline),
+      notice: null,
+      primaryHolder: await primaryHolder(ctx, input.clientId, input.contactId, deadline),
     };
   };
   try {
-    const checked = validateDraft(input.values, input.mode, ctx.region, await untouchedFields(ctx, input));
+    const keep = await untouchedFields(ctx, input, deadline);
+    const checked = validateDraft(input.values, input.mode, ctx.region, keep);
     const errors: FormErrors = checked.ok ? {} : { ...checked.errors };
     if (input.mode === "create" && input.clientId === null) {
       errors.client = "Choose the client this contact belongs to.";
@@ -211,13 +264,16 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
       input.clientId !== null &&
       checked.draft.locationId !== null
     ) {
-      const locations = await ctx.directory.locationsOf(input.clientId);
+      const locations = await ctx.directory.locationsOf(input.clientId, deadline);
       if (!locations.some((l) => l.id === checked.draft.locationId)) {
         errors.locationId = "Location: choose one of this client's locations.";
       }
     }
     if (!checked.ok || Object.keys(errors).length > 0) return await reopen(errors);
-    return await saveOnce(ctx, caller, input, () => save(ctx, caller, input, checked.draft, reopen));
+    const cleaned = checked.cleaned.map((key) => fieldSpec(key).label);
+    return await saveOnce(ctx, caller, input, () =>
+      save(ctx, caller, input, checked.draft, reopen, deadline, cleaned),
+    );
   } catch (error) {
     return failureNotice(error, ctx.logger, "saving the contact");
   }
@@ -228,10 +284,15 @@ export async function submitForm(ctx: CommandContext, caller: Caller, input: Sub
  * keep ITFlow's stored value and skip validation, so an odd stored value nobody touched never
  * blocks a save and a field the form left out is never blanked.
  */
-async function untouchedFields(ctx: CommandContext, input: SubmitInput): Promise<Partial<ContactDraft>> {
+async function untouchedFields(
+  ctx: CommandContext,
+  input: SubmitInput,
+  deadline: Deadline,
+): Promise<Partial<ContactDraft>> {
   if (input.mode !== "edit" || input.contactId === null) return {};
   const row =
-    (await ctx.directory.getCached(input.contactId)) ?? (await ctx.directory.getFresh(input.contactId));
+    (await ctx.directory.getCached(input.contactId)) ??
+    (await ctx.directory.getFresh(input.contactId, deadline));
   if (!row) return {};
   const shown = formValuesOf(row.contact, ctx);
   const stored = draftOf(row.contact);
@@ -309,10 +370,12 @@ async function save(
   input: SubmitInput,
   draft: ReturnType<typeof draftOf>,
   reopen: (errors: FormErrors) => Promise<FormView>,
+  deadline: Deadline,
+  cleaned: string[],
 ): Promise<View> {
-  const canEdit = ctx.policy.canEdit(caller);
+  const canEdit = mayEdit(ctx, caller);
   if (input.mode === "create") {
-    const outcome = await ctx.directory.create(input.clientId ?? 0, draft);
+    const outcome = await ctx.directory.create(input.clientId ?? 0, draft, deadline);
     switch (outcome.kind) {
       case "unknownClient":
         return reopen({ client: "That client does not exist or this bot's ITFlow key cannot see it." });
@@ -327,11 +390,17 @@ async function save(
           kind: "card",
           contact: summarize(outcome.row, ctx.region, ctx.itflowUrl),
           canEdit,
-          saved: { created: true, changes: [], demotedPrimary: outcome.demoted?.name ?? null },
+          saved: {
+            created: true,
+            changes: [],
+            demotedPrimary: outcome.demoted?.name ?? null,
+            differences: outcome.differences,
+            cleaned,
+          },
         };
     }
   }
-  const outcome = await ctx.directory.update(input.contactId ?? 0, draft, input.version ?? "");
+  const outcome = await ctx.directory.update(input.contactId ?? 0, draft, input.version ?? "", deadline);
   switch (outcome.kind) {
     case "notFound":
       return {
@@ -359,14 +428,20 @@ async function save(
         kind: "card",
         contact: summarize(outcome.row, ctx.region, ctx.itflowUrl),
         canEdit,
-        saved: { created: false, changes: [], demotedPrimary: null },
+        saved: { created: false, changes: [], demotedPrimary: null, differences: [], cleaned },
       };
     case "updated":
       return {
         kind: "card",
         contact: summarize(outcome.row, ctx.region, ctx.itflowUrl),
         canEdit,
-        saved: { created: false, changes: outcome.changes, demotedPrimary: outcome.demoted?.name ?? null },
+        saved: {
+          created: false,
+          changes: outcome.changes,
+          demotedPrimary: outcome.demoted?.name ?? null,
+          differences: outcome.differences,
+          cleaned,
+        },
       };
   }
 }

@@ -7,7 +7,7 @@ import { formatPhone } from "../src/contacts/phone.js";
 import { classifyQuery } from "../src/contacts/query.js";
 import { VERIFY_LIMITS, VerificationLimits } from "../src/contacts/verification-limits.js";
 import type { Caller, Platform } from "./caller.js";
-import type { CommandContext } from "./context.js";
+import { actionDeadline, type CommandContext } from "./context.js";
 import { failureNotice } from "./failure.js";
 import { viewOfRows } from "./find.js";
 import type { NoticeView, View } from "./views.js";
@@ -107,11 +107,13 @@ export async function openVerify(
   target: { contactId: number } | { query: string },
 ): Promise<VerifyPromptView | VerifyResultView | View> {
   if (!ctx.policy.canVerify(caller)) return DENIED;
+  const deadline = actionDeadline(ctx);
   try {
     let row: ContactRow | null;
     if ("contactId" in target) {
       row =
-        (await ctx.directory.getCached(target.contactId)) ?? (await ctx.directory.getFresh(target.contactId));
+        (await ctx.directory.getCached(target.contactId)) ??
+        (await ctx.directory.getFresh(target.contactId, deadline));
       if (!row) return notFound(target.contactId);
     } else {
       const query = classifyQuery(target.query, ctx.region);
@@ -122,7 +124,7 @@ export async function openVerify(
           text: "Say whose PIN to check, e.g. `verify alice@acme.example` or `verify #42`.",
         };
       }
-      const rows = query.kind === "invalidEmail" ? [] : await ctx.directory.find(query);
+      const rows = query.kind === "invalidEmail" ? [] : await ctx.directory.find(query, { deadline });
       row = rows.length === 1 ? (rows[0] ?? null) : null;
       if (!row) {
         const view = viewOfRows(ctx, caller, target.query.trim(), rows);
@@ -172,10 +174,13 @@ export async function verifyCaller(
   }
   const limits = new VerificationLimits(ctx.store);
   const technician = technicianOf(caller);
+  // One deadline for the whole attempt (finding the contact, then reading its PIN), as for a find.
+  const deadline = actionDeadline(ctx);
   let known: ContactRow | null;
   try {
     known =
-      (await ctx.directory.getCached(input.contactId)) ?? (await ctx.directory.getFresh(input.contactId));
+      (await ctx.directory.getCached(input.contactId)) ??
+      (await ctx.directory.getFresh(input.contactId, deadline));
   } catch (error) {
     return failureNotice(error, ctx.logger, "looking up the contact to verify");
   }
@@ -194,7 +199,7 @@ export async function verifyCaller(
   }
   let checked: Awaited<ReturnType<CommandContext["directory"]["checkPin"]>>;
   try {
-    checked = await ctx.directory.checkPin(input.contactId, input.attempt);
+    checked = await ctx.directory.checkPin(input.contactId, input.attempt, deadline);
   } catch (error) {
     await limits.abandon(gate.ticket);
     return failureNotice(error, ctx.logger, "checking the PIN");

@@ -1,7 +1,7 @@
 // What a command answers, independent of any chat platform. Adapters turn these into Block Kit,
 // Discord embeds or terminal text; handlers never format markdown for a platform. Every string in
 // here is plain text straight from ITFlow or from us: escaping is the renderer's job.
-import type { FieldChange, FieldErrors, FormMode } from "../src/contacts/fields.js";
+import type { FieldChange, FieldErrors, FormMode, StoredDifference } from "../src/contacts/fields.js";
 import type { ContactDraft } from "../src/contacts/types.js";
 
 export interface PhoneView {
@@ -41,8 +41,18 @@ export interface ContactCardView {
   canEdit: boolean;
   /** Offer "Verify caller" (checking what a caller says against the contact's PIN). */
   canVerify?: boolean;
-  /** Set after a save: what changed, and who lost the primary flag. */
-  saved?: { created: boolean; changes: FieldChange[]; demotedPrimary: string | null };
+  /**
+   * Set after a save: what changed, who lost the primary flag, and the fields ITFlow holds
+   * otherwise than they were typed (empty when it stored everything as typed).
+   */
+  saved?: {
+    created: boolean;
+    changes: FieldChange[];
+    demotedPrimary: string | null;
+    differences: StoredDifference[];
+    /** Labels of the fields invisible control characters were removed from before sending. */
+    cleaned: string[];
+  };
 }
 
 export interface ContactListView {
@@ -70,8 +80,13 @@ export interface FormView {
   values: FormValues;
   errors: FormErrors;
   locations: ChoiceView[];
-  /** A hint shown above the fields, e.g. "Making this contact primary demotes Alice Anderson." */
+  /** A hint shown above the fields, e.g. "Several clients match "acme"; pick one." */
   notice: string | null;
+  /**
+   * The client's primary contact, when ticking Primary on this form would demote them: shown next
+   * to the Primary flag, the one place it matters.
+   */
+  primaryHolder: string | null;
 }
 
 /** Values as a form shows them: text as typed or formatted for people, flags as booleans. */
@@ -88,6 +103,8 @@ export interface NoticeView {
   text: string;
   /** Offer to create a contact (after "no contact matches"). */
   createFrom?: string;
+  /** Archived contacts that match when no active one does: offered to be shown, never created again. */
+  archived?: ContactSummary[];
   /** A contact the notice is about (the duplicate, or the changed one in a conflict). */
   contact?: ContactSummary;
 }

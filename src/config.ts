@@ -3,14 +3,16 @@
 // user fixes everything in one go. Secret values are never echoed back.
 import { type CountryCode, isSupportedCountry } from "libphonenumber-js";
 import { z } from "zod";
+import { DEFAULT_ACTION_TIMEOUT_MS } from "./itflow/deadline.js";
 
 /** What each variable is for, shown next to any problem with it. */
 export const VARIABLE_HELP: Record<string, string> = {
   ITFLOW_URL: "the address of your ITFlow server, e.g. https://itflow.example.com",
   ITFLOW_API_KEY:
     "an ITFlow API key (ITFlow > Admin > API Keys); its user's role and clients decide what the bot may see and change",
-  ITFLOW_TIMEOUT_MS:
-    "how long one ITFlow request may take before the user is told ITFlow is slow (default 5000)",
+  ITFLOW_TIMEOUT_MS: "how long one ITFlow request may take, in milliseconds (default 5000)",
+  ACTION_TIMEOUT_MS:
+    "how long one action of a technician (a find, opening a form, a save) may wait for ITFlow in all, retries included, in milliseconds (default 8000)",
   ITFLOW_PAGE_SIZE: "contacts fetched per request when the directory is (re)built (default 500)",
   DEFAULT_PHONE_REGION: "the two-letter country used for numbers typed without a country code (default US)",
   CACHE_TTL_SECONDS: "how long exact lookups (email, phone, id) are cached (default 60)",
@@ -67,6 +69,7 @@ export const coreEnvSchema = z.object({
     .min(1, "is missing")
     .refine((k) => k.length >= 8 && !/\s/.test(k), "does not look like an ITFlow API key"),
   ITFLOW_TIMEOUT_MS: intFrom("ITFLOW_TIMEOUT_MS", 5000, 500, 120_000),
+  ACTION_TIMEOUT_MS: intFrom("ACTION_TIMEOUT_MS", DEFAULT_ACTION_TIMEOUT_MS, 1000, 120_000),
   ITFLOW_PAGE_SIZE: intFrom("ITFLOW_PAGE_SIZE", 500, 10, 10_000),
   DEFAULT_PHONE_REGION: z
     .string()
@@ -93,6 +96,8 @@ export type CoreEnv = z.output<typeof coreEnvSchema>;
 
 export interface CoreConfig {
   itflow: { url: string; apiKey: string; timeoutMs: number; pageSize: number };
+  /** One technician's action, retries included: every ITFlow request it makes ends by then. */
+  actionTimeoutMs: number;
   phoneRegion: CountryCode;
   cacheTtlMs: number;
   refreshMs: number;
@@ -144,6 +149,7 @@ export function loadCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
       timeoutMs: e.ITFLOW_TIMEOUT_MS,
       pageSize: e.ITFLOW_PAGE_SIZE,
     },
+    actionTimeoutMs: e.ACTION_TIMEOUT_MS,
     phoneRegion: e.DEFAULT_PHONE_REGION,
     cacheTtlMs: e.CACHE_TTL_SECONDS * 1000,
     refreshMs: e.DIRECTORY_REFRESH_SECONDS * 1000,

@@ -3,9 +3,10 @@
 // and `serve` to run the chat bot. Output goes to stdout; logs, prompts and errors to stderr.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { findAll, viewOfRows } from "../../commands/find.js";
+import { archivedOnly, echo, findAll, viewOfRows } from "../../commands/find.js";
 import { summarize } from "../../commands/summary.js";
 import { ConfigError, loadCoreConfig } from "../../src/config.js";
+import { ItflowError } from "../../src/itflow/errors.js";
 import { createLogger, scrubSecrets } from "../../src/log.js";
 import { startCore } from "../bootstrap.js";
 import { runCheck } from "./check.js";
@@ -13,22 +14,25 @@ import { jsonContact, plain, renderView } from "./render.js";
 import { runVerify } from "./verify.js";
 
 const USAGE = `Usage:
-  itflow-contact find <query> [--json] [--include-archived]
+  itflow-contact find <query> [--json] [--include-archived] [--verbose]
       Look up contacts by email, phone (any format), name or #id.
-  itflow-contact verify <query>
+  itflow-contact verify <query> [--verbose]
       Check what a caller says against the contact's ITFlow PIN. Type it at the prompt (not shown),
       or pipe it in as one line. Exit 0 match, 1 no match or locked, 3 no PIN on file, 2 bad usage.
-  itflow-contact check
+  itflow-contact check [--verbose]
       Check that ITFlow is reachable and the API key works.
   itflow-contact serve
-      Start the chat bot (Slack and/or Discord, whichever is configured).
+      Start the chat bot (Slack and/or Discord, whichever is configured) and the caller-ID service
+      for phone systems (when CALLS_PORT is set).
   itflow-contact register [--global]
       Put the Discord slash commands on the DISCORD_GUILD_IDS servers (or globally); safe to repeat.
   itflow-contact calls-template 3cx --url https://bot.example.com
       Print a 3CX CRM template (XML) for the caller-ID service at that address.
   itflow-contact help
 
-Configuration comes from the environment or a .env file in the current folder (see .env.example).`;
+find, verify and check print their answer only; --verbose adds the bot's JSON log lines on stderr, at
+LOG_LEVEL (info unless set). Configuration comes from the environment or a .env file in the
+current folder (see .env.example).`;
 
 /** Needs no configuration: the template is made on a laptop and uploaded to 3CX. */
 async function callsTemplate(args: string[], url: string | undefined): Promise<number> {
@@ -63,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h", default: false },
       global: { type: "boolean", default: false },
       url: { type: "string" },
+      verbose: { type: "boolean", default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -87,9 +92,10 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const config = loadCoreConfig(process.env);
-  // A one-shot command reports failures in its own one line; logs only when asked for.
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "silent" });
-  const core = await startCore(config, logger);
+  // A one-shot command prints its answer and reports failures in its own one line. Logs only when
+  // asked for with --verbose: LOG_LEVEL alone (set in a .env copied from .env.example) is for serve.
+  const logger = createLogger({ level: values.verbose ? config.logLevel : "silent" });
+  const core = await startCore(config, logger, { learnWriteAccess: false });
   try {
     if (command === "check") {
       const lines = await runCheck(core.itflow, config.itflow.url);
@@ -102,21 +108,26 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write("find needs something to look up, e.g. itflow-contact find alice\n");
       return 2;
     }
-    const rows = await findAll(core.ctx, { query, includeArchived: values["include-archived"] });
+    const includeArchived = values["include-archived"];
+    const rows = await findAll(core.ctx, { query, includeArchived });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(rows.map(jsonContact), null, 2)}\n`);
       return 0;
     }
+    const archived =
+      rows.length === 0 && !includeArchived ? await findAll(core.ctx, { query, includeArchived: true }) : [];
     const view =
-      rows.length > 1
-        ? {
-            kind: "list" as const,
-            query,
-            items: rows.map((r) => summarize(r, core.ctx.region, core.ctx.itflowUrl)),
-            total: rows.length,
-            canEdit: false,
-          }
-        : viewOfRows(core.ctx, CLI_CALLER, query, rows);
+      archived.length > 0
+        ? archivedOnly(core.ctx, query, archived)
+        : rows.length > 1
+          ? {
+              kind: "list" as const,
+              query: echo(query),
+              items: rows.map((r) => summarize(r, core.ctx.region, core.ctx.itflowUrl)),
+              total: rows.length,
+              canEdit: false,
+            }
+          : viewOfRows(core.ctx, CLI_CALLER, query, rows);
     process.stdout.write(
       `${renderView(view.kind === "notice" ? { ...view, createFrom: undefined } : view)}\n`,
     );
@@ -137,7 +148,9 @@ main(process.argv.slice(2)).then(
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`itflow-contact: ${scrubSecrets(message.split("\n")[0] ?? "failed")}\n`);
+    // The terminal's user set ITFLOW_URL: where ITFlow was asked is worth showing here (never in chat).
+    const detail = error instanceof ItflowError && error.detail ? ` (${error.detail})` : "";
+    process.stderr.write(`itflow-contact: ${scrubSecrets((message.split("\n")[0] ?? "failed") + detail)}\n`);
     process.exitCode = 1;
   },
 );

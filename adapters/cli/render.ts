@@ -3,12 +3,11 @@
 import { flagNames } from "../../commands/summary.js";
 import type { ContactSummary, View } from "../../commands/views.js";
 import type { ContactRow } from "../../src/contacts/directory.js";
+import { withoutControls } from "../../src/contacts/text.js";
 
-// Contact data is not ours: an ESC or other control character in a name could drive the terminal.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Contact data is not ours: an ESC or other control character in a name could drive the terminal. */
 export function plain(text: string): string {
-  return text.replace(CONTROL, "");
+  return withoutControls(text, true).replace(/\r/g, "");
 }
 
 export interface JsonContact {
@@ -72,8 +71,12 @@ export function renderView(view: View): string {
       const head = `${view.total} contacts match "${plain(view.query)}":`;
       return [head, ...view.items.map(renderContact)].join("\n\n");
     }
-    case "notice":
-      return plain(view.text);
+    case "notice": {
+      const offer = view.archived?.length
+        ? `\nRun the search again with --include-archived to show ${view.archived.length === 1 ? "it" : "them"}.`
+        : "";
+      return plain(view.text) + offer;
+    }
     case "help":
       return view.lines.map((l) => `${l.usage}\n    ${l.description}`).join("\n");
     case "form":

@@ -103,10 +103,6 @@ export async function startDiscord(core: Core, env: NodeJS.ProcessEnv, logger: L
       resolve();
     });
   });
-  // Find answers from the index; build it now so the first technician does not wait for it.
-  core.ctx.directory.warm().catch((error: unknown) => {
-    log.warn({ err: error }, "could not load the contact list yet; it is retried on the next lookup");
-  });
   try {
     await client.login(config.token);
     await ready;

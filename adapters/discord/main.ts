@@ -25,11 +25,15 @@ export async function runDiscord(env: NodeJS.ProcessEnv): Promise<number> {
     await core.close();
     throw error;
   }
+  // Connected first; the list loads behind (see serve.ts).
+  core.ctx.directory.warm().catch(() => {});
+  const stopRefresh = core.ctx.directory.autoRefresh();
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
   logger.info({ signal }, "shutting down");
+  stopRefresh();
   await bot.stop();
   await core.close();
   return 0;

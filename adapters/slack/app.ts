@@ -13,7 +13,6 @@ import type { Core } from "../bootstrap.js";
 import { trackAcks } from "./ack-first.js";
 import { slackAuditSink } from "./audit.js";
 import { loadSlackConfig, type SlackMode } from "./config.js";
-import { CALLER_SAYS_BLOCK } from "./ids.js";
 import { DEFAULT_TIMING, type SlackDeps, type Timing } from "./listeners/deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { authTestSchema } from "./payloads.js";
@@ -39,18 +38,20 @@ export interface RunningSlack {
   stop(): Promise<void>;
 }
 
-// Socket Mode logs every message it receives at debug level, a verify form's submission (what the
-// caller said) included: such a line is replaced, whatever the log level.
-const HOLDS_AN_ANSWER = `"${CALLER_SAYS_BLOCK}"`;
-const ANSWER_WITHHELD = "[a Slack message holding a caller-verification form was not logged]";
+/**
+ * A line from Bolt or Slack's SDKs without what may be contact data. At debug level they log whole
+ * request and response bodies (a form's name, email, phones and notes; a card), websocket messages
+ * and acks; a warning can quote a body. Whatever follows the first "{", "[" or '"' is left out.
+ */
+export function withoutContents(text: string): string {
+  const at = text.search(/[{["]/);
+  return at < 0 ? text : `${text.slice(0, at).trimEnd()} [contents not logged]`;
+}
 
 /** Bolt's logger interface on top of ours, so Bolt's lines are JSON, leveled and scrubbed like ours. */
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
-  const line = (msg: unknown[]) => {
-    const text = format(...msg);
-    return text.includes(HOLDS_AN_ANSWER) ? ANSWER_WITHHELD : text;
-  };
+  const line = (msg: unknown[]) => withoutContents(format(...msg));
   return {
     debug: (...msg: unknown[]) => logger.debug(line(msg)),
     info: (...msg: unknown[]) => logger.info(line(msg)),

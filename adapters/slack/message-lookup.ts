@@ -8,7 +8,7 @@ import { findContacts } from "../../commands/find.js";
 import type { View } from "../../commands/views.js";
 import { contactTermsIn } from "../../src/contacts/terms.js";
 import { type Block, context, mrkdwn, section } from "./render/blocks.js";
-import { fitMessage, rowBlock, type SlackMessage } from "./render/cards.js";
+import { archivedRow, fitMessage, rowBlock, type SlackMessage } from "./render/cards.js";
 import { escapeMrkdwn } from "./render/escape.js";
 
 /** More than this many lookups from one message would be a flood; the rest are named, not searched. */
@@ -44,7 +44,7 @@ function resultBlocks(query: string, view: View): Block[] {
       ];
     }
     case "notice":
-      return [title, context(escapeMrkdwn(view.text))];
+      return [title, context(escapeMrkdwn(view.text)), ...(view.archived ?? []).slice(0, 5).map(archivedRow)];
     default:
       return [title];
   }

@@ -4,6 +4,7 @@
 import type { CallerNumber } from "../../src/contacts/caller-number.js";
 import type { ContactRow } from "../../src/contacts/directory.js";
 import { digitsOnly, isSameNumber } from "../../src/contacts/phone.js";
+import { Deadline } from "../../src/itflow/deadline.js";
 import type { CommandContext } from "../context.js";
 
 /** How long a caller lookup may wait for ITFlow (a number not in the index) before saying "unknown". */
@@ -49,8 +50,10 @@ export async function lookupCaller(
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), budgetMs);
   });
+  // The deadline ends ITFlow's reads at the budget; the race below also covers waiting for the list.
   const search = ctx.directory.find(
     number.query ? { kind: "phone", phone: number.query } : { kind: "partialPhone", digits: number.digits },
+    { deadline: new Deadline(budgetMs) },
   );
   let rows: ContactRow[] | null;
   try {

@@ -46,10 +46,12 @@ export type PopCallerPart = Pick<
   "number" | "callers" | "total" | "lookupIncomplete" | "createFrom"
 >;
 
+/** `canCreate`: whether the bot's ITFlow key may create contacts (a read-only key offers no Create). */
 export function callerPart(
   lookup: CallerLookup,
   region: Parameters<typeof formatPhone>[2],
   itflowUrl: string,
+  canCreate: boolean,
 ) {
   const { number, matches } = lookup;
   if (number.kind === "withheld") {
@@ -79,7 +81,7 @@ export function callerPart(
     callers,
     total: matches.length,
     lookupIncomplete: lookup.incomplete,
-    createFrom: matches.length === 0 && number.kind === "number" ? display : null,
+    createFrom: canCreate && matches.length === 0 && number.kind === "number" ? display : null,
   } satisfies PopCallerPart;
 }
 

@@ -132,7 +132,7 @@ export class CallPops {
   private async lookUp(event: CallEvent): Promise<PopCallerPart> {
     const { ctx, lookupBudgetMs } = this.options;
     const lookup = event.lookup ?? (await lookupCaller(ctx, event.from, lookupBudgetMs));
-    return callerPart(lookup, ctx.region, ctx.itflowUrl);
+    return callerPart(lookup, ctx.region, ctx.itflowUrl, ctx.directory.writeAccess !== "forbidden");
   }
 
   private newRecord(caller: PopCallerPart, targets: readonly PopTarget[]): CallRecord {

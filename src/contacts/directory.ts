@@ -2,14 +2,22 @@
 // finds what ITFlow's exact reads cannot), ITFlow's exact reads on a miss (a contact created since
 // the last refresh), and the bot's own client-scope check on every row, because ITFlow's phone read
 // leaks other clients' contacts through the mobile column.
+//
+// It also keeps what the bot may know in step with what the API key may see: the list loads in the
+// background (exact lookups ask ITFlow meanwhile), a key ITFlow rejects drops everything held in
+// memory at once, a key that sees fewer clients drops their contacts, and whether the key may
+// write is learned without writing and re-checked with every refresh.
 import { createHash } from "node:crypto";
 import type { Keyv } from "keyv";
 import type { CountryCode } from "libphonenumber-js";
+import type { CallOptions, Deadline } from "../itflow/deadline.js";
+import { ItflowError } from "../itflow/errors.js";
+import { unsavedFields } from "../itflow/normalise.js";
 import type { PinCheck } from "../itflow/pin.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store.js";
 import { ContactIndex, type IndexHit, type MatchKind } from "./contact-index.js";
-import { CONTACT_FIELDS, diffDrafts, type FieldChange } from "./fields.js";
+import { CONTACT_FIELDS, diffDrafts, type FieldChange, fieldSpec, type StoredDifference } from "./fields.js";
 import { parsePhoneQuery, phoneKeys } from "./phone.js";
 import type { Query } from "./query.js";
 import { normalizeForSearch } from "./text.js";
@@ -17,17 +25,25 @@ import type { Client, Contact, ContactDraft, Location } from "./types.js";
 
 /** What the directory needs from ITFlow; `ItflowClient` provides it. */
 export interface ItflowApi {
-  getContact(id: number): Promise<Contact | null>;
+  getContact(id: number, options?: CallOptions): Promise<Contact | null>;
   /** Reads the contact afresh and compares `attempt` with its PIN; never returns the PIN. */
-  verifyPin(id: number, attempt: string): Promise<PinCheck | null>;
-  findContactsByEmail(email: string): Promise<Contact[]>;
-  findContactsByPhone(digits: string): Promise<Contact[]>;
+  verifyPin(id: number, attempt: string, options?: CallOptions): Promise<PinCheck | null>;
+  findContactsByEmail(email: string, options?: CallOptions): Promise<Contact[]>;
+  findContactsByPhone(digits: string, options?: CallOptions): Promise<Contact[]>;
   listAllContacts(pageSize: number): Promise<Contact[]>;
+  listClients(page: { limit: number; offset: number }, options?: CallOptions): Promise<Client[]>;
   listAllClients(pageSize: number): Promise<Client[]>;
   listAllLocations(pageSize: number): Promise<Location[]>;
-  createContact(clientId: number, draft: ContactDraft): Promise<number>;
-  updateContact(contactId: number, draft: ContactDraft): Promise<{ before: Contact; after: Contact }>;
+  createContact(clientId: number, draft: ContactDraft, options?: CallOptions): Promise<number>;
+  updateContact(
+    contactId: number,
+    draft: ContactDraft,
+    options?: CallOptions,
+  ): Promise<{ before: Contact; after: Contact; unsaved: (keyof ContactDraft)[] }>;
+  probeWriteAccess(clientId: number, options?: CallOptions): Promise<"allowed" | "forbidden">;
 }
+
+export type { CallOptions } from "../itflow/deadline.js";
 
 export interface DirectoryOptions {
   itflow: ItflowApi;
@@ -40,6 +56,18 @@ export interface DirectoryOptions {
   pageSize: number;
   logger: Logger;
   now?: () => number;
+  /**
+   * How long a lookup waits for a list that is still loading before it answers without it (exact
+   * lookups through ITFlow, "still loading" for names). Default 1000.
+   */
+  listPatienceMs?: number;
+  /**
+   * Whether to learn if the key may write (a create ITFlow refuses for its missing fields, as
+   * `itflow-contact check` does) with every list load. Off by default: tests count writes.
+   */
+  checkWriteAccess?: boolean;
+  /** While ITFlow rejects the key, how often a lookup asks it again. Default 2000. */
+  keyRecheckMs?: number;
 }
 
 export interface ContactRow {
@@ -49,29 +77,56 @@ export interface ContactRow {
   match: MatchKind;
 }
 
-export interface FindOptions {
+export interface FindOptions extends CallOptions {
   includeArchived?: boolean;
 }
 
-interface Snapshot {
-  index: ContactIndex;
+/** What the bot knows about the key's right to create and edit contacts. */
+export type WriteAccess = "unknown" | "allowed" | "forbidden";
+
+/** A name (or part of a number) searched before the contact list has loaded. */
+export class ListLoading extends Error {
+  override readonly name = "ListLoading";
+  constructor() {
+    super("The contact list is still loading from ITFlow.");
+  }
+}
+
+interface Scope {
   clients: Map<number, Client>;
   locations: Map<number, Location>;
+}
+
+interface Snapshot extends Scope {
+  index: ContactIndex;
   builtAt: number;
 }
 
 export type CreateOutcome =
-  | { kind: "created"; row: ContactRow; demoted: Contact | null }
+  | { kind: "created"; row: ContactRow; demoted: Contact | null; differences: StoredDifference[] }
   | { kind: "duplicate"; existing: ContactRow }
   | { kind: "unknownClient" };
 
 export type UpdateOutcome =
-  | { kind: "updated"; row: ContactRow; changes: FieldChange[]; demoted: Contact | null }
+  | {
+      kind: "updated";
+      row: ContactRow;
+      changes: FieldChange[];
+      demoted: Contact | null;
+      differences: StoredDifference[];
+    }
   | { kind: "unchanged"; row: ContactRow }
   | { kind: "conflict"; row: ContactRow }
   | { kind: "duplicate"; existing: ContactRow }
   | { kind: "badLocation" }
   | { kind: "notFound" };
+
+const DEFAULT_PATIENCE_MS = 1000;
+// While ITFlow rejects the key, lookups ask it again at most this often (each asking is a read).
+const KEY_RECHECK_MS = 2000;
+// Between refreshes, whether ITFlow still accepts the key is asked this often (one row of
+// clients), so a revoked key stops the answers from memory within a minute.
+const KEY_CHECK_MS = 60_000;
 
 // Plain code-unit order: localeCompare is ~20 times slower and a list of hundreds of names is
 // sorted on every search.
@@ -97,11 +152,66 @@ export function versionOf(contact: Contact): string {
     .slice(0, 16);
 }
 
+/** Field by field, what was sent and what ITFlow holds, where they differ. */
+function differencesOf(sent: ContactDraft, stored: Contact): StoredDifference[] {
+  const kept = draftOf(stored);
+  return unsavedFields(sent, stored).map((key) => ({
+    key,
+    label: fieldSpec(key).label,
+    typed: sent[key],
+    stored: kept[key],
+  }));
+}
+
+const isAuthError = (error: unknown): error is ItflowError =>
+  error instanceof ItflowError && error.kind === "auth";
+
+/** `work`'s result if it settles within `ms`, else undefined (it goes on either way). */
+async function settledWithin<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `hits` with the contacts an exact read found added, each once: an exact match when the read was
+ * not by number (`digits` null) or the number is stored as typed.
+ */
+function withReadHits(hits: IndexHit[], found: readonly Contact[], digits: string | null): IndexHit[] {
+  const seen = new Set(hits.map((h) => h.contact.id));
+  for (const contact of found) {
+    if (seen.has(contact.id)) continue;
+    seen.add(contact.id);
+    const exact = digits === null || contact.phone === digits || contact.mobile === digits;
+    hits.push({ contact, match: exact ? "exact" : "number", rank: exact ? 0 : 1 });
+  }
+  return hits;
+}
+
 export class ContactDirectory {
   private snapshot: Snapshot | null = null;
+  /** The clients and locations the key sees: loaded before the contacts, and kept with them. */
+  private scope: Scope | null = null;
   private building: Promise<Snapshot> | null = null;
+  private scopeLoading: Promise<Scope> | null = null;
   private lastRefreshFailure = 0;
+  /** ITFlow's refusal of the key, while it lasts: every lookup answers with it. */
+  private keyError: ItflowError | null = null;
+  private keyRejectedAt = 0;
+  /** Bumped when the key is rejected: what was being loaded before that is thrown away. */
+  private epoch = 0;
+  private lastKeyCheck = 0;
+  private access: WriteAccess = "unknown";
+  private accessCheck: Promise<WriteAccess> | null = null;
   private readonly inflight = new Map<string, Promise<Contact[]>>();
+  /** Contacts this bot wrote, kept until a list read after the write has them. */
+  private readonly recentWrites = new Map<number, { contact: Contact; at: number }>();
   private readonly cache: Keyv;
   /** Contacts written through any replica since its last refresh, newest copy by id. */
   private readonly written: Keyv;
@@ -113,9 +223,20 @@ export class ContactDirectory {
     this.now = options.now ?? Date.now;
   }
 
-  /** Builds the full list now (at start-up), so the first lookup does not wait for it. */
+  /** Loads the full list now and waits for it (the terminal does; `serve` lets it load behind). */
   async warm(): Promise<void> {
-    await this.current();
+    if (this.keyError) await this.keyWorks(undefined);
+    if (!this.snapshot) await this.startBuild();
+  }
+
+  /** Rebuilds the list now (or joins a rebuild under way) and waits for it. */
+  async refresh(): Promise<void> {
+    await this.startBuild();
+  }
+
+  /** Whether name search can be answered: the full list has loaded. */
+  get loaded(): boolean {
+    return this.snapshot !== null;
   }
 
   /** When the list behind name search was last rebuilt, and how many contacts it holds. */
@@ -124,84 +245,84 @@ export class ContactDirectory {
     return { builtAt: s?.builtAt ?? null, contacts: s?.index.size ?? 0, clients: s?.clients.size ?? 0 };
   }
 
-  /** Rebuilds the list in the background if it is older than the refresh interval. */
+  /** Whether the key may create and edit contacts, as last learned ("unknown" until then). */
+  get writeAccess(): WriteAccess {
+    return this.access;
+  }
+
+  /**
+   * Loads the list in the background when there is none or it is older than the refresh interval;
+   * after a failed load, only once a pause has passed, so a struggling ITFlow is not hammered.
+   */
   refreshIfStale(): void {
-    const s = this.snapshot;
-    if (!s || this.building) return;
+    if (this.building) return;
     const now = this.now();
-    if (now - s.builtAt < this.options.refreshMs) return;
-    // After a failed refresh, wait a little before hammering a struggling ITFlow again.
+    const s = this.snapshot;
+    if (s && now - s.builtAt < this.options.refreshMs) return;
     if (now - this.lastRefreshFailure < Math.min(30_000, this.options.refreshMs)) return;
-    this.startBuild().catch((error: unknown) => {
-      this.lastRefreshFailure = this.now();
-      this.options.logger.warn(
-        { err: error },
-        "background refresh of the contact list failed; keeping the old one",
-      );
+    this.startBuild().catch(() => {
+      // logged where the build fails
     });
   }
 
   /**
    * Keeps the list fresh while the bot runs, even when nobody searches: checks every tenth of the
-   * refresh interval and rebuilds in the background when due. Returns a function that stops it.
+   * refresh interval and rebuilds in the background when due, and between rebuilds asks whether
+   * ITFlow still accepts the key. Returns a function that stops it.
    */
   autoRefresh(): () => void {
-    const timer = setInterval(() => this.refreshIfStale(), Math.max(1000, this.options.refreshMs / 10));
+    const timer = setInterval(
+      () => {
+        this.refreshIfStale();
+        this.checkKeyIfDue();
+      },
+      Math.max(1000, this.options.refreshMs / 10),
+    );
     timer.unref();
     return () => clearInterval(timer);
   }
 
+  /**
+   * Asks ITFlow whether it still accepts the key (one row of clients) when the last asking is
+   * older than a minute or the refresh interval: a revoked key must not leave the list answering.
+   */
+  checkKeyIfDue(): void {
+    const now = this.now();
+    if (!this.snapshot || this.building || this.keyError) return;
+    if (
+      now - Math.max(this.lastKeyCheck, this.snapshot.builtAt) <
+      Math.min(KEY_CHECK_MS, this.options.refreshMs)
+    ) {
+      return;
+    }
+    this.lastKeyCheck = now;
+    this.ask(this.options.itflow.listClients({ limit: 1, offset: 0 })).catch((error: unknown) => {
+      if (!isAuthError(error))
+        this.options.logger.debug({ err: error }, "could not ask ITFlow about the key");
+    });
+  }
+
   async find(query: Query, options: FindOptions = {}): Promise<ContactRow[]> {
-    const snap = await this.current();
+    const { deadline } = options;
+    await this.keyWorks(deadline);
     this.refreshIfStale();
-    let hits: IndexHit[];
-    switch (query.kind) {
-      case "empty":
-      case "invalidEmail":
-        return [];
-      case "id":
-        hits = (await this.byId(snap, query.id)).map((contact) => ({ contact, match: "exact", rank: 0 }));
-        break;
-      case "email":
-        hits = (await this.byEmail(snap, query.email)).map((contact) => ({
-          contact,
-          match: "exact",
-          rank: 0,
-        }));
-        break;
-      case "phone":
-        hits = await this.byPhone(snap, query.phone.digits, query.phone.variants, query.phone.keys);
-        break;
-      case "partialPhone":
-        hits = snap.index.byPartialDigits(query.digits);
-        break;
-      case "name":
-        hits = snap.index.byName(query.text);
-        break;
-    }
-    hits = await this.withOtherReplicasWrites(snap, hits);
-    // Sorted before the rows are made, and one row object per hit: a search can match hundreds
-    // of contacts and every extra object per row shows up as garbage-collection pauses.
-    hits.sort((a, b) => a.rank - b.rank || byName(a.contact, b.contact));
-    const rows: ContactRow[] = [];
-    for (const hit of hits) {
-      if (hit.contact.archivedAt !== null && !options.includeArchived) continue;
-      const row = this.toRow(snap, hit.contact, hit.match);
-      if (row) rows.push(row);
-    }
-    return rows;
+    const snap = this.snapshot ?? (await this.listWithin(deadline));
+    return snap ? this.findInList(snap, query, options) : this.findWhileLoading(query, options);
   }
 
   /** A contact as ITFlow holds it right now (for edit forms and conflict checks), if in scope. */
-  async getFresh(id: number): Promise<ContactRow | null> {
-    const snap = await this.current();
-    const contact = await this.options.itflow.getContact(id);
+  async getFresh(id: number, deadline?: Deadline): Promise<ContactRow | null> {
+    const scope = await this.scopeFor(deadline);
+    const contact = await this.ask(this.options.itflow.getContact(id, { deadline }));
+    const index = this.snapshot?.index;
     if (!contact) {
-      snap.index.remove(id);
+      index?.remove(id);
       return null;
     }
-    const row = this.toRow(snap, contact, "exact");
-    if (row) snap.index.upsert(contact);
+    const row = this.toRow(scope, contact, "exact");
+    // A read of this very contact, checked to be it: the form opened on it must not be undone by
+    // an older copy in the list.
+    if (row) index?.upsert(contact);
     return row;
   }
 
@@ -212,38 +333,39 @@ export class ContactDirectory {
   async checkPin(
     id: number,
     attempt: string,
+    deadline?: Deadline,
   ): Promise<{ row: ContactRow; result: PinCheck["result"] } | null> {
-    const snap = await this.current();
-    const checked = await this.options.itflow.verifyPin(id, attempt);
-    const row = checked ? this.toRow(snap, checked.contact, "exact") : null;
+    const scope = await this.scopeFor(deadline);
+    const checked = await this.ask(this.options.itflow.verifyPin(id, attempt, { deadline }));
+    const row = checked ? this.toRow(scope, checked.contact, "exact") : null;
     if (!checked || !row) return null;
-    snap.index.upsert(checked.contact);
+    this.snapshot?.index.upsert(checked.contact);
     return { row, result: checked.result };
   }
 
-  /** A contact from the index (no ITFlow call), for opening a form instantly. */
+  /** A contact from the index (no ITFlow call), for opening a form instantly; null before it loads. */
   async getCached(id: number): Promise<ContactRow | null> {
-    const snap = await this.current();
-    const contact = snap.index.get(id);
-    return contact ? this.toRow(snap, contact, "exact") : null;
+    const snap = this.snapshot;
+    const contact = snap?.index.get(id);
+    return snap && contact ? this.toRow(snap, contact, "exact") : null;
   }
 
   /** The clients the API key can see, sorted by name (archived ones left out). */
-  async clients(): Promise<Client[]> {
-    const snap = await this.current();
-    return [...snap.clients.values()]
+  async clients(deadline?: Deadline): Promise<Client[]> {
+    const scope = await this.scopeFor(deadline);
+    return [...scope.clients.values()]
       .filter((c) => c.archivedAt === null)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async client(id: number): Promise<Client | null> {
-    return (await this.current()).clients.get(id) ?? null;
+  async client(id: number, deadline?: Deadline): Promise<Client | null> {
+    return (await this.scopeFor(deadline)).clients.get(id) ?? null;
   }
 
   /** Clients whose name contains `text` (case- and accent-insensitive), best first. */
-  async searchClients(text: string): Promise<Client[]> {
+  async searchClients(text: string, deadline?: Deadline): Promise<Client[]> {
     const needle = normalizeForSearch(text);
-    const all = await this.clients();
+    const all = await this.clients(deadline);
     if (!needle) return all;
     const score = (c: Client) => {
       const name = normalizeForSearch(c.name);
@@ -254,16 +376,21 @@ export class ContactDirectory {
       .sort((a, b) => score(a) - score(b) || a.name.localeCompare(b.name));
   }
 
-  async locationsOf(clientId: number): Promise<Location[]> {
-    const snap = await this.current();
-    return [...snap.locations.values()]
+  async locationsOf(clientId: number, deadline?: Deadline): Promise<Location[]> {
+    const scope = await this.scopeFor(deadline);
+    return [...scope.locations.values()]
       .filter((l) => l.clientId === clientId && l.archivedAt === null)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The client's primary contact other than `exceptId`, who loses the flag if another becomes primary. */
-  async currentPrimary(clientId: number, exceptId?: number): Promise<Contact | null> {
-    const snap = await this.current();
+  /**
+   * The client's primary contact other than `exceptId`, who loses the flag if another becomes
+   * primary; null when there is none, or while the list is still loading.
+   */
+  async currentPrimary(clientId: number, exceptId?: number, deadline?: Deadline): Promise<Contact | null> {
+    await this.keyWorks(deadline);
+    const snap = this.snapshot ?? (await this.listWithin(deadline));
+    if (!snap) return null;
     for (const c of snap.index.all()) {
       if (c.clientId === clientId && c.primary && c.id !== exceptId && c.archivedAt === null) return c;
     }
@@ -271,68 +398,99 @@ export class ContactDirectory {
   }
 
   /** Contacts of `clientId` that already use `email` (ITFlow refuses a second one in a client). */
-  async sameEmailInClient(clientId: number, email: string, exceptId?: number): Promise<ContactRow | null> {
+  async sameEmailInClient(
+    clientId: number,
+    email: string,
+    exceptId?: number,
+    deadline?: Deadline,
+  ): Promise<ContactRow | null> {
     if (!email) return null;
-    const snap = await this.current();
+    const scope = await this.scopeFor(deadline);
     // Ask ITFlow too: the index may predate a contact created a minute ago in the web UI.
-    const fresh = await this.options.itflow.findContactsByEmail(email);
-    const candidates = [...snap.index.byEmailAddress(email), ...fresh];
-    const clash = candidates.find((c) => c.clientId === clientId && c.id !== exceptId);
-    return clash ? this.toRow(snap, clash, "exact") : null;
+    const fresh = await this.ask(this.options.itflow.findContactsByEmail(email, { deadline }));
+    const known = this.snapshot?.index.byEmailAddress(email) ?? [];
+    const clash = [...known, ...fresh].find((c) => c.clientId === clientId && c.id !== exceptId);
+    return clash ? this.toRow(scope, clash, "exact") : null;
   }
 
-  async create(clientId: number, draft: ContactDraft): Promise<CreateOutcome> {
-    const snap = await this.current();
-    if (!snap.clients.has(clientId)) return { kind: "unknownClient" };
-    const duplicate = await this.sameEmailInClient(clientId, draft.email);
+  async create(clientId: number, draft: ContactDraft, deadline?: Deadline): Promise<CreateOutcome> {
+    const scope = await this.scopeFor(deadline);
+    if (!scope.clients.has(clientId)) return { kind: "unknownClient" };
+    const duplicate = await this.sameEmailInClient(clientId, draft.email, undefined, deadline);
     if (duplicate) return { kind: "duplicate", existing: duplicate };
-    const demoted = draft.primary ? await this.currentPrimary(clientId) : null;
-    const id = await this.options.itflow.createContact(clientId, draft);
-    const stored = await this.options.itflow.getContact(id);
-    if (!stored) throw new Error(`ITFlow created contact ${id} but cannot read it back`);
-    await this.remember(snap, stored, null);
-    if (demoted) await this.remember(snap, { ...demoted, primary: false }, demoted);
-    const row = this.toRow(snap, stored, "exact");
+    const demoted = draft.primary ? await this.currentPrimary(clientId, undefined, deadline) : null;
+    const id = await this.writing(this.options.itflow.createContact(clientId, draft, { deadline }));
+    const stored = await this.createdCopy(id, deadline);
+    await this.remember(stored, null);
+    if (demoted) await this.remember({ ...demoted, primary: false }, demoted);
+    const row = this.toRow(scope, stored, "exact");
     if (!row) throw new Error(`contact ${id} was created outside the clients this key can see`);
-    return { kind: "created", row, demoted };
+    return { kind: "created", row, demoted, differences: differencesOf(draft, stored) };
   }
 
   /**
    * Saves `draft` over contact `id` unless ITFlow's copy changed since `expectedVersion` was taken.
    */
-  async update(id: number, draft: ContactDraft, expectedVersion: string): Promise<UpdateOutcome> {
-    const snap = await this.current();
-    const current = await this.options.itflow.getContact(id);
-    const currentRow = current ? this.toRow(snap, current, "exact") : null;
+  async update(
+    id: number,
+    draft: ContactDraft,
+    expectedVersion: string,
+    deadline?: Deadline,
+  ): Promise<UpdateOutcome> {
+    const scope = await this.scopeFor(deadline);
+    const current = await this.ask(this.options.itflow.getContact(id, { deadline }));
+    const currentRow = current ? this.toRow(scope, current, "exact") : null;
+    const index = this.snapshot?.index;
     if (!current || !currentRow) {
-      const known = snap.index.get(id);
-      snap.index.remove(id);
+      const known = index?.get(id);
+      index?.remove(id);
       if (known) await this.forget(known, null);
       return { kind: "notFound" };
     }
     if (versionOf(current) !== expectedVersion) {
-      snap.index.upsert(current);
+      index?.upsert(current);
       return { kind: "conflict", row: currentRow };
     }
     const wanted = this.keepStoredNumbers(current, draft);
     if (diffDrafts(draftOf(current), wanted).length === 0) return { kind: "unchanged", row: currentRow };
     // ITFlow checks neither of these on update, so the bot does.
     if (wanted.locationId !== null && wanted.locationId !== current.locationId) {
-      const location = snap.locations.get(wanted.locationId);
+      const location = scope.locations.get(wanted.locationId);
       if (!location || location.clientId !== current.clientId) return { kind: "badLocation" };
     }
     if (wanted.email && wanted.email.toLowerCase() !== current.email.toLowerCase()) {
-      const duplicate = await this.sameEmailInClient(current.clientId, wanted.email, id);
+      const duplicate = await this.sameEmailInClient(current.clientId, wanted.email, id, deadline);
       if (duplicate) return { kind: "duplicate", existing: duplicate };
     }
     const demoted =
-      wanted.primary && !current.primary ? await this.currentPrimary(current.clientId, id) : null;
-    const { before, after } = await this.options.itflow.updateContact(id, wanted);
-    await this.remember(snap, after, before);
-    if (demoted) await this.remember(snap, { ...demoted, primary: false }, demoted);
-    const row = this.toRow(snap, after, "exact");
+      wanted.primary && !current.primary ? await this.currentPrimary(current.clientId, id, deadline) : null;
+    const { before, after, unsaved } = await this.writing(
+      this.options.itflow.updateContact(id, wanted, { deadline }),
+    );
+    await this.remember(after, before);
+    if (demoted) await this.remember({ ...demoted, primary: false }, demoted);
+    const row = this.toRow(scope, after, "exact");
     if (!row) return { kind: "notFound" };
-    return { kind: "updated", row, changes: diffDrafts(draftOf(before), draftOf(after)), demoted };
+    return {
+      kind: "updated",
+      row,
+      changes: diffDrafts(draftOf(before), draftOf(after)),
+      demoted,
+      differences: unsaved.length > 0 ? differencesOf(wanted, after) : [],
+    };
+  }
+
+  /**
+   * Learns whether the key may write, without writing: a create with only a client id is refused
+   * with 403 when the key's ITFlow user lacks the right, and for its missing fields otherwise.
+   */
+  async refreshWriteAccess(): Promise<WriteAccess> {
+    if (!this.accessCheck) {
+      this.accessCheck = this.probeWriteAccess().finally(() => {
+        this.accessCheck = null;
+      });
+    }
+    return this.accessCheck;
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -356,69 +514,309 @@ export class ContactDirectory {
     };
   }
 
-  private async current(): Promise<Snapshot> {
-    if (this.snapshot) return this.snapshot;
-    return this.startBuild();
+  // ---- the key: rejected, accepted again, allowed to write
+
+  /** Passes ITFlow's answer through, noticing when it rejects the key. */
+  private async ask<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (isAuthError(error)) this.keyRejected(error);
+      throw error;
+    }
+  }
+
+  /** A write: also learns from a refusal that the key may not write. */
+  private async writing<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await this.ask(work);
+    } catch (error) {
+      if (error instanceof ItflowError && error.kind === "forbidden") this.access = "forbidden";
+      throw error;
+    }
+  }
+
+  /**
+   * ITFlow rejected the key (revoked, expired): nothing it showed before may be shown now. The
+   * list, the caches and anything still loading are dropped at once.
+   */
+  private keyRejected(error: ItflowError): void {
+    if (!this.keyError) {
+      this.options.logger.warn(
+        { status: error.status },
+        "ITFlow rejected the API key: the contact list and caches were dropped; lookups say so until the key works again",
+      );
+    }
+    this.keyError = error;
+    this.keyRejectedAt = this.now();
+    this.epoch++;
+    this.snapshot = null;
+    this.scope = null;
+    this.inflight.clear();
+    this.recentWrites.clear();
+    this.access = "unknown";
+    for (const space of [this.cache, this.written]) {
+      space.clear().catch((failure: unknown) => {
+        this.options.logger.warn({ err: failure }, "could not clear cached contacts");
+      });
+    }
+  }
+
+  /**
+   * Throws ITFlow's refusal while the key is rejected. Every few seconds a lookup asks again (the
+   * cheapest read that proves the key: the clients), so access comes back by itself.
+   */
+  private async keyWorks(deadline: Deadline | undefined): Promise<void> {
+    const refusal = this.keyError;
+    if (!refusal) return;
+    if (this.now() - this.keyRejectedAt < (this.options.keyRecheckMs ?? KEY_RECHECK_MS)) throw refusal;
+    const asking = this.loadScope();
+    await (deadline ? deadline.race(asking) : asking);
+  }
+
+  /** Notes that the key works; after a refusal, the list is loaded again from scratch. */
+  private keyAccepted(): void {
+    if (!this.keyError) return;
+    this.keyError = null;
+    this.lastRefreshFailure = 0;
+    this.options.logger.info("ITFlow accepts the API key again; loading the contact list");
+  }
+
+  private async probeWriteAccess(): Promise<WriteAccess> {
+    const scope = this.scope;
+    const first = scope ? [...scope.clients.values()].find((c) => c.archivedAt === null) : undefined;
+    if (!first) return this.access;
+    try {
+      this.access = await this.ask(this.options.itflow.probeWriteAccess(first.id));
+      if (this.access === "forbidden") {
+        this.options.logger.info("the ITFlow API key may only read: Create and Edit are hidden");
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, "could not learn whether the ITFlow API key may write");
+    }
+    return this.access;
+  }
+
+  // ---- loading the list
+
+  /** The clients and locations the key sees, loaded if need be (within the action's deadline). */
+  private async scopeFor(deadline: Deadline | undefined): Promise<Scope> {
+    await this.keyWorks(deadline);
+    this.refreshIfStale();
+    if (this.scope) return this.scope;
+    const loading = this.loadScope();
+    return deadline ? deadline.race(loading) : loading;
+  }
+
+  /** Clients and locations: first of a list load, and all an exact lookup needs to check scope. */
+  private loadScope(): Promise<Scope> {
+    if (this.scopeLoading) return this.scopeLoading;
+    const { itflow, pageSize } = this.options;
+    const epoch = this.epoch;
+    this.scopeLoading = this.ask(
+      Promise.all([itflow.listAllClients(pageSize), itflow.listAllLocations(pageSize)]),
+    )
+      .then(([clients, locations]) => {
+        if (epoch !== this.epoch && this.keyError) throw this.keyError;
+        this.keyAccepted();
+        // clients/read.php is scoped correctly by ITFlow, so its list is the truth about what this
+        // key may show; contact rows outside it are dropped and never reach a user.
+        const clientMap = new Map(clients.map((c) => [c.id, c]));
+        const scope: Scope = {
+          clients: clientMap,
+          locations: new Map(locations.filter((l) => clientMap.has(l.clientId)).map((l) => [l.id, l])),
+        };
+        this.adoptScope(scope);
+        if (this.options.checkWriteAccess) void this.refreshWriteAccess();
+        return scope;
+      })
+      .finally(() => {
+        this.scopeLoading = null;
+      });
+    return this.scopeLoading;
+  }
+
+  /**
+   * A newer list of clients applies at once: when the key sees fewer clients than before, their
+   * contacts leave the index now, not when the contact pages have all arrived.
+   */
+  private adoptScope(scope: Scope): void {
+    this.scope = scope;
+    const snap = this.snapshot;
+    if (!snap) return;
+    const dropped: number[] = [];
+    for (const c of snap.index.all()) if (!scope.clients.has(c.clientId)) dropped.push(c.id);
+    for (const id of dropped) snap.index.remove(id);
+    if (dropped.length > 0) {
+      this.options.logger.info(
+        { contacts: dropped.length, clients: snap.clients.size - scope.clients.size },
+        "the API key sees fewer clients: their contacts were dropped",
+      );
+    }
+    snap.clients = scope.clients;
+    snap.locations = scope.locations;
+  }
+
+  /**
+   * The list, waiting for it a little (a list being loaded usually lands within a second) but no
+   * longer than the action may: null means answer without it.
+   */
+  private async listWithin(deadline: Deadline | undefined): Promise<Snapshot | null> {
+    this.refreshIfStale();
+    const building = this.building;
+    if (!building) return this.snapshot;
+    const patience = this.options.listPatienceMs ?? DEFAULT_PATIENCE_MS;
+    const wait = Math.min(patience, deadline ? deadline.remainingMs : patience);
+    try {
+      return (await settledWithin(building, wait)) ?? null;
+    } catch (error) {
+      if (isAuthError(error)) throw this.keyError ?? error;
+      return null;
+    }
   }
 
   private startBuild(): Promise<Snapshot> {
     if (!this.building) {
-      this.building = this.build().finally(() => {
-        this.building = null;
-      });
+      const hadList = this.snapshot !== null;
+      this.building = this.build(this.epoch)
+        .catch((error: unknown) => {
+          this.lastRefreshFailure = this.now();
+          this.options.logger.warn(
+            { err: error },
+            hadList
+              ? "background refresh of the contact list failed; keeping the old one"
+              : "could not load the contact list; email, phone and #id lookups ask ITFlow until it loads",
+          );
+          throw error;
+        })
+        .finally(() => {
+          this.building = null;
+        });
     }
     return this.building;
   }
 
-  private async build(): Promise<Snapshot> {
+  private async build(epoch: number): Promise<Snapshot> {
     const { itflow, pageSize, region, logger } = this.options;
     const started = this.now();
-    const [clients, locations, contacts] = await Promise.all([
-      itflow.listAllClients(pageSize),
-      itflow.listAllLocations(pageSize),
-      itflow.listAllContacts(pageSize),
+    const [scope, contacts] = await Promise.all([
+      this.loadScope(),
+      this.ask(itflow.listAllContacts(pageSize)),
     ]);
-    const clientMap = new Map(clients.map((c) => [c.id, c]));
-    // clients/read.php is scoped correctly by ITFlow, so its list is the truth about what this
-    // key may show; contact rows outside it are dropped here and never reach a user.
-    const visible = contacts.filter((c) => clientMap.has(c.clientId));
+    const visible = contacts.filter((c) => scope.clients.has(c.clientId));
     const snapshot: Snapshot = {
       index: await ContactIndex.build(visible, region, { now: this.now() }),
-      clients: clientMap,
-      locations: new Map(locations.filter((l) => clientMap.has(l.clientId)).map((l) => [l.id, l])),
+      clients: scope.clients,
+      locations: scope.locations,
       builtAt: this.now(),
     };
-    // Writes that landed while the list was being fetched must not be undone by an older page.
-    if (this.snapshot) {
-      for (const c of this.snapshot.index.all()) {
-        if ((c.updatedAt ?? "") > (snapshot.index.get(c.id)?.updatedAt ?? "") && clientMap.has(c.clientId)) {
-          snapshot.index.upsert(c);
-        }
-      }
+    if (epoch !== this.epoch) {
+      // The key was rejected while this list was being read: it must not come back. If ITFlow has
+      // accepted the key again since, a list read under the new terms replaces it.
+      if (this.keyError) throw this.keyError;
+      return this.build(this.epoch);
+    }
+    // Writes that landed while the list was being fetched must not be undone by an older page,
+    // nor lost when there was no list yet to put them in.
+    const newer = (c: Contact) =>
+      (c.updatedAt ?? "") > (snapshot.index.get(c.id)?.updatedAt ?? "") && scope.clients.has(c.clientId);
+    if (this.snapshot) for (const c of this.snapshot.index.all()) if (newer(c)) snapshot.index.upsert(c);
+    for (const [id, write] of this.recentWrites) {
+      const c = write.contact;
+      if (newer(c) || (!snapshot.index.get(id) && scope.clients.has(c.clientId))) snapshot.index.upsert(c);
+      if (write.at < started) this.recentWrites.delete(id);
     }
     this.snapshot = snapshot;
+    // A narrower scope that arrived while the contacts were indexed still applies.
+    if (this.scope && this.scope !== scope) this.adoptScope(this.scope);
     logger.info(
-      { contacts: visible.length, clients: clientMap.size, ms: this.now() - started },
+      { contacts: visible.length, clients: scope.clients.size, ms: this.now() - started },
       "contact list loaded",
     );
     return snapshot;
   }
 
-  private async byId(snap: Snapshot, id: number): Promise<Contact[]> {
-    const known = snap.index.get(id);
-    if (known) return [known];
-    return this.exactRead(snap, `id:${id}`, async () => {
-      const c = await this.options.itflow.getContact(id);
-      return c ? [c] : [];
-    });
+  // ---- finding
+
+  private async findInList(snap: Snapshot, query: Query, options: FindOptions): Promise<ContactRow[]> {
+    const { deadline } = options;
+    let hits: IndexHit[];
+    switch (query.kind) {
+      case "empty":
+      case "invalidEmail":
+        return [];
+      case "id":
+        hits = (await this.byId(snap, query.id, deadline)).map((contact) => ({
+          contact,
+          match: "exact",
+          rank: 0,
+        }));
+        break;
+      case "email":
+        hits = (await this.byEmail(snap, query.email, deadline)).map((contact) => ({
+          contact,
+          match: "exact",
+          rank: 0,
+        }));
+        break;
+      case "phone":
+        hits = await this.byPhone(snap, query.phone.digits, query.phone.variants, query.phone.keys, deadline);
+        break;
+      case "partialPhone":
+        hits = snap.index.byPartialDigits(query.digits);
+        break;
+      case "name":
+        hits = snap.index.byName(query.text);
+        break;
+    }
+    hits = await this.withOtherReplicasWrites(snap, hits);
+    return this.rowsOf(snap, hits, options);
   }
 
-  private async byEmail(snap: Snapshot, email: string): Promise<Contact[]> {
+  /** Before the list has loaded: exact lookups through ITFlow's exact reads, nothing else. */
+  private async findWhileLoading(query: Query, options: FindOptions): Promise<ContactRow[]> {
+    const { deadline } = options;
+    if (query.kind === "empty" || query.kind === "invalidEmail") return [];
+    if (query.kind === "name" || query.kind === "partialPhone") throw new ListLoading();
+    const scope = await this.scopeFor(deadline);
+    let contacts: Contact[];
+    switch (query.kind) {
+      case "id":
+        contacts = await this.idRead(scope, null, query.id, deadline);
+        break;
+      case "email":
+        contacts = await this.emailRead(scope, null, query.email, deadline);
+        break;
+      case "phone":
+        contacts = (await this.phoneReads(scope, null, query.phone.variants, deadline)).flat();
+        break;
+    }
+    const hits = withReadHits([], contacts, query.kind === "phone" ? query.phone.digits : null);
+    return this.rowsOf(scope, hits, options);
+  }
+
+  /** Sorted, archived left out unless asked for, each checked against the key's clients. */
+  private rowsOf(scope: Scope, hits: IndexHit[], options: FindOptions): ContactRow[] {
+    // Sorted before the rows are made, and one row object per hit: a search can match hundreds
+    // of contacts and every extra object per row shows up as garbage-collection pauses.
+    hits.sort((a, b) => a.rank - b.rank || byName(a.contact, b.contact));
+    const rows: ContactRow[] = [];
+    for (const hit of hits) {
+      if (hit.contact.archivedAt !== null && !options.includeArchived) continue;
+      const row = this.toRow(scope, hit.contact, hit.match);
+      if (row) rows.push(row);
+    }
+    return rows;
+  }
+
+  private async byId(snap: Snapshot, id: number, deadline: Deadline | undefined): Promise<Contact[]> {
+    const known = snap.index.get(id);
+    return known ? [known] : this.idRead(snap, snap.index, id, deadline);
+  }
+
+  private async byEmail(snap: Snapshot, email: string, deadline: Deadline | undefined): Promise<Contact[]> {
     const known = snap.index.byEmailAddress(email);
-    if (known.length > 0) return known;
-    return this.exactRead(snap, `email:${email.toLowerCase()}`, () =>
-      this.options.itflow.findContactsByEmail(email),
-    );
+    return known.length > 0 ? known : this.emailRead(snap, snap.index, email, deadline);
   }
 
   private async byPhone(
@@ -426,41 +824,78 @@ export class ContactDirectory {
     digits: string,
     variants: readonly string[],
     keys: readonly string[],
+    deadline: Deadline | undefined,
   ): Promise<IndexHit[]> {
     const known = snap.index.byPhone(keys, digits);
     if (known.length > 0) return known;
     // Not in the list: maybe created since the last refresh. ITFlow matches stored digits
     // exactly, so ask for every form the number may have been saved in.
-    const found = await Promise.all(
-      variants.map((v) =>
-        this.exactRead(snap, `phone:${v}`, () => this.options.itflow.findContactsByPhone(v)),
-      ),
-    );
-    if (found.some((rows) => rows.length > 0)) return snap.index.byPhone(keys, digits);
+    const found = (await this.phoneReads(snap, snap.index, variants, deadline)).flat();
+    if (found.length > 0) {
+      // New contacts joined the index; one the list holds under another number is shown as
+      // ITFlow has it now, without replacing the list's copy.
+      return withReadHits(snap.index.byPhone(keys, digits), found, digits);
+    }
     // Last resort: the number typed may be the tail of one stored with another prefix.
     return digits.length >= 7 ? snap.index.byPartialDigits(digits) : [];
   }
 
+  private idRead(scope: Scope, index: ContactIndex | null, id: number, deadline: Deadline | undefined) {
+    return this.exactRead(scope, index, `id:${id}`, deadline, async () => {
+      const c = await this.options.itflow.getContact(id, { deadline });
+      return c ? [c] : [];
+    });
+  }
+
+  private emailRead(scope: Scope, index: ContactIndex | null, email: string, deadline: Deadline | undefined) {
+    return this.exactRead(scope, index, `email:${email.toLowerCase()}`, deadline, () =>
+      this.options.itflow.findContactsByEmail(email, { deadline }),
+    );
+  }
+
+  private phoneReads(
+    scope: Scope,
+    index: ContactIndex | null,
+    variants: readonly string[],
+    deadline: Deadline | undefined,
+  ): Promise<Contact[][]> {
+    return Promise.all(
+      variants.map((v) =>
+        this.exactRead(scope, index, `phone:${v}`, deadline, () =>
+          this.options.itflow.findContactsByPhone(v, { deadline }),
+        ),
+      ),
+    );
+  }
+
   /**
-   * One ITFlow read per key at a time (identical concurrent lookups share it), cached for the
-   * TTL when it found something; what it finds joins the index so name search sees it too.
+   * One ITFlow read per key at a time (identical concurrent lookups share it, each within its own
+   * deadline), cached for the TTL when it found something. A contact it finds that the list lacks
+   * (created since the last refresh) joins the index so name search sees it too; a read never
+   * replaces the list's copy of a contact.
    */
-  private async exactRead(snap: Snapshot, key: string, read: () => Promise<Contact[]>): Promise<Contact[]> {
+  private async exactRead(
+    scope: Scope,
+    index: ContactIndex | null,
+    key: string,
+    deadline: Deadline | undefined,
+    read: () => Promise<Contact[]>,
+  ): Promise<Contact[]> {
     const cached = (await this.cache.get<Contact[]>(key)) ?? null;
-    if (cached) return cached.filter((c) => snap.clients.has(c.clientId));
+    if (cached) return cached.filter((c) => scope.clients.has(c.clientId));
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = (async () => {
-        const rows = (await read()).filter((c) => snap.clients.has(c.clientId));
+        const rows = (await this.ask(read())).filter((c) => scope.clients.has(c.clientId));
         if (rows.length > 0 && this.options.cacheTtlMs > 0) {
           await this.cache.set(key, rows, this.options.cacheTtlMs);
         }
-        for (const c of rows) snap.index.upsert(c);
+        if (index) for (const c of rows) if (!index.get(c.id)) index.upsert(c);
         return rows;
       })().finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
-    return pending;
+    return deadline ? deadline.race(pending) : pending;
   }
 
   /**
@@ -478,9 +913,29 @@ export class ContactDirectory {
     });
   }
 
+  // ---- after a write
+
+  /** The contact just created, read back; if that fails, the technician must know it was created. */
+  private async createdCopy(id: number, deadline: Deadline | undefined): Promise<Contact> {
+    let stored: Contact | null;
+    try {
+      stored = await this.ask(this.options.itflow.getContact(id, { deadline }));
+    } catch (error) {
+      if (!(error instanceof ItflowError)) throw error;
+      throw new ItflowError(
+        error.kind,
+        `ITFlow created the contact (#${id}) but did not show it back: ${error.message} Look at it in ITFlow before creating it again.`,
+        error.detail === undefined ? {} : { detail: error.detail },
+      );
+    }
+    if (!stored) throw new Error(`ITFlow created contact ${id} but cannot read it back`);
+    return stored;
+  }
+
   /** After a write: the index holds the new copy, and cached reads of the old one are dropped. */
-  private async remember(snap: Snapshot, after: Contact, before: Contact | null): Promise<void> {
-    snap.index.upsert(after);
+  private async remember(after: Contact, before: Contact | null): Promise<void> {
+    this.snapshot?.index.upsert(after);
+    this.recentWrites.set(after.id, { contact: after, at: this.now() });
     if (this.options.store.kind !== "memory") {
       await this.written.set(String(after.id), after, this.options.refreshMs * 2);
     }
@@ -502,10 +957,10 @@ export class ContactDirectory {
     await Promise.all([...keys].map((k) => this.cache.delete(k)));
   }
 
-  private toRow(snap: Snapshot, contact: Contact, match: MatchKind): ContactRow | null {
-    const client = snap.clients.get(contact.clientId);
+  private toRow(scope: Scope, contact: Contact, match: MatchKind): ContactRow | null {
+    const client = scope.clients.get(contact.clientId);
     if (!client) return null;
-    const location = contact.locationId !== null ? (snap.locations.get(contact.locationId) ?? null) : null;
+    const location = contact.locationId !== null ? (scope.locations.get(contact.locationId) ?? null) : null;
     return { contact, client, location, match };
   }
 }

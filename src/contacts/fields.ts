@@ -3,6 +3,7 @@
 import type { CountryCode } from "libphonenumber-js";
 import { z } from "zod";
 import { phoneForStorage } from "./phone.js";
+import { withoutControls } from "./text.js";
 import type { ContactDraft } from "./types.js";
 
 export type FieldKind = "text" | "multiline" | "email" | "phone" | "extension" | "location" | "flag";
@@ -16,6 +17,8 @@ export interface FieldSpec {
   kind: FieldKind;
   /** Characters, as ITFlow's column allows (notes: what a chat form can hold). */
   maxLength: number;
+  /** Whose limit maxLength is: ITFlow's column, or the bot's own (a chat form's). */
+  limitOf?: "itflow" | "bot";
   /** Which forms refuse an empty value. */
   requiredIn: readonly FormMode[];
   placeholder?: string;
@@ -26,7 +29,7 @@ export interface FieldSpec {
 // else, so the limit is enforced here with a message that names the field.
 const COLUMN = 200;
 // contact_notes is TEXT (65,535 bytes), but Slack's text input holds 3,000 characters: the form is
-// the tighter limit and the one a user meets.
+// the tighter limit and the one a user meets. It is the bot's limit, and its message says so.
 export const NOTES_MAX = 3000;
 
 export const CONTACT_FIELDS: readonly FieldSpec[] = [
@@ -107,6 +110,7 @@ export const CONTACT_FIELDS: readonly FieldSpec[] = [
     itflow: "contact_notes",
     kind: "multiline",
     maxLength: NOTES_MAX,
+    limitOf: "bot",
     requiredIn: [],
   },
   {
@@ -150,28 +154,36 @@ export function fieldSpec(key: keyof ContactDraft): FieldSpec {
 export type DraftInput = Partial<Record<keyof ContactDraft, string | boolean | number | null>>;
 export type FieldErrors = Partial<Record<keyof ContactDraft, string>>;
 
-export type ValidationResult = { ok: true; draft: ContactDraft } | { ok: false; errors: FieldErrors };
+export type ValidationResult =
+  | {
+      ok: true;
+      draft: ContactDraft;
+      /** Fields invisible control characters were removed from (shown to the technician after a save). */
+      cleaned: (keyof ContactDraft)[];
+    }
+  | { ok: false; errors: FieldErrors };
 
 const EMAIL = z.email();
 
 function asText(value: DraftInput[keyof ContactDraft]): string {
   if (value === null || value === undefined || typeof value === "boolean") return "";
-  return String(value).replace(/\r\n/g, "\n").trim();
+  return String(value).replace(/\r\n/g, "\n");
 }
 
-function checkText(
-  spec: FieldSpec,
-  raw: string,
-  mode: FormMode,
-  region: CountryCode,
-): { value: string } | { error: string } {
+function tooLong(spec: FieldSpec, length: number): string {
+  return spec.limitOf === "bot"
+    ? `${spec.label} is ${length} characters long; this form takes at most ${spec.maxLength} (ITFlow itself holds up to 65,535 bytes: write longer ${spec.label.toLowerCase()} in ITFlow).`
+    : `${spec.label} is ${length} characters long; ITFlow keeps at most ${spec.maxLength}.`;
+}
+
+type Checked = { value: string; extension?: string } | { error: string };
+
+function checkText(spec: FieldSpec, raw: string, mode: FormMode, region: CountryCode): Checked {
   if (raw === "") {
     return spec.requiredIn.includes(mode) ? { error: `${spec.label} is required.` } : { value: "" };
   }
   const length = [...raw].length;
-  if (length > spec.maxLength) {
-    return { error: `${spec.label} is ${length} characters long; ITFlow keeps at most ${spec.maxLength}.` };
-  }
+  if (length > spec.maxLength) return { error: tooLong(spec, length) };
   // ITFlow runs strip_tags() on every text it stores: from a "<" on, text silently vanishes
   // ("Bob <3 Alice" is saved as "Bob"). Refusing is kinder than losing the user's words.
   if (/[<>]/.test(raw)) {
@@ -190,7 +202,9 @@ function checkText(
           error: `${spec.label}: "${raw}" is not a phone number I can read. Try e.g. (555) 123-4567 or +44 20 7946 0958.`,
         };
       }
-      return { value: stored };
+      return stored.extension === null
+        ? { value: stored.digits }
+        : { value: stored.digits, extension: stored.extension };
     }
     case "extension": {
       const digits = raw.replace(/^(?:x|ext\.?|extension)\s*/i, "");
@@ -237,6 +251,9 @@ export function validateDraft(
     technical: false,
     locationId: null,
   };
+  const cleaned: (keyof ContactDraft)[] = [];
+  // An extension written after the phone number ("555 123 4567 ext. 12"), for the extension field.
+  let phoneExtension: string | null = null;
   for (const spec of CONTACT_FIELDS) {
     const value = input[spec.key];
     const kept = keep[spec.key];
@@ -256,11 +273,30 @@ export function validateDraft(
       else draft.locationId = location;
       continue;
     }
-    const checked = checkText(spec, asText(value), mode, region);
+    const typed = asText(value);
+    // Control characters and bidirectional overrides never reach ITFlow (see withoutControls).
+    const text = withoutControls(typed, spec.kind === "multiline").trim();
+    if (text !== typed.trim()) cleaned.push(spec.key);
+    const checked = checkText(spec, text, mode, region);
     if ("error" in checked) errors[spec.key] = checked.error;
-    else (draft[spec.key] as string) = checked.value;
+    else {
+      (draft[spec.key] as string) = checked.value;
+      if (checked.extension === undefined) continue;
+      if (spec.key === "phone") phoneExtension = checked.extension;
+      else {
+        errors[spec.key] =
+          `${spec.label}: ITFlow keeps an extension only with the phone number; put ext. ${checked.extension} with Phone or in Extension.`;
+      }
+    }
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, draft };
+  if (phoneExtension !== null && !errors.phone && !errors.extension) {
+    // The Extension field, when the user filled it in too, must agree with the number's.
+    const own = keep.extension === undefined ? draft.extension : "";
+    if (own && own !== phoneExtension) {
+      errors.phone = `Phone says extension ${phoneExtension} but Extension says ${own}: keep one.`;
+    } else draft.extension = phoneExtension;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, draft, cleaned };
 }
 
 /** The draft a form starts from when editing: what ITFlow holds now. */
@@ -276,6 +312,14 @@ export interface FieldChange {
   label: string;
   before: string | boolean | number | null;
   after: string | boolean | number | null;
+}
+
+/** A field ITFlow holds otherwise than it was sent (after a save): shown to the technician. */
+export interface StoredDifference {
+  key: keyof ContactDraft;
+  label: string;
+  typed: string | boolean | number | null;
+  stored: string | boolean | number | null;
 }
 
 /** What differs between two drafts, in field-table order. */

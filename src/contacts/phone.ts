@@ -472,19 +472,26 @@ export function isSameNumber(
   return query.keys.some((k) => keys.includes(k));
 }
 
+/** A number typed into a form, as ITFlow should store it, with the extension typed after it. */
+export interface StoredPhone {
+  digits: string;
+  /** "12" from "555 123 4567 ext. 12" or "5551234567 x12": it belongs in the extension field. */
+  extension: string | null;
+}
+
 /**
  * What to send ITFlow for a number typed into a form: the national digits for numbers of the
  * default region ("5551234567"), country code and national digits for others ("447700900123",
  * since the API cannot set the country-code column), the typed digits when the country is
- * unknown. null when it is not a phone number, or carries an extension (that belongs in the
- * extension field, and silently dropping it would lose it).
+ * unknown; and the extension written after the number, apart. null when it is not a phone number.
  */
-export function phoneForStorage(input: string, defaultRegion: CountryCode): string | null {
+export function phoneForStorage(input: string, defaultRegion: CountryCode): StoredPhone | null {
   const typed = readTyped(input, defaultRegion);
-  if (!typed || typed.query.extension !== null) return null;
+  if (!typed) return null;
   const r = typed.reading;
-  if (r.kind === "unknown") return typed.query.digits;
-  return r.cc === regionCallingCode(defaultRegion) ? r.nsn : r.cc + r.nsn;
+  const extension = typed.query.extension;
+  if (r.kind === "unknown") return { digits: typed.query.digits, extension };
+  return { digits: r.cc === regionCallingCode(defaultRegion) ? r.nsn : r.cc + r.nsn, extension };
 }
 
 /** @internal Exposed so tests can check the fast path against libphonenumber itself. */

@@ -100,3 +100,21 @@ function decodeEntities(s: string): string {
     },
   );
 }
+
+// Characters that must not reach ITFlow, a chat message or a terminal: control characters (PHP's
+// strip_tags drops NUL, so "Bo\0b" was stored as "Bob"; an ESC drives a terminal) and the
+// bidirectional controls that make text read other than it is stored (U+202E turns "exe.live" into
+// what looks like "evil.exe").
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const LINE_BREAKS = /[\t\n\r]+/g;
+
+/**
+ * The text without control characters and bidirectional controls. Tabs and line breaks are kept
+ * when `multiline`, otherwise they become spaces.
+ */
+export function withoutControls(text: string, multiline: boolean): string {
+  const visible = text.replace(INVISIBLE, "");
+  return multiline ? visible : visible.replace(LINE_BREAKS, " ");
+}

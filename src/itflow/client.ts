@@ -4,9 +4,10 @@
 // error or anything an error points to.
 import type { Client, Contact, ContactDraft, Location } from "../contacts/types.js";
 import { type Logger, registerSecret, scrubSecrets, silentLogger } from "../log.js";
+import { type CallOptions, formatDuration } from "./deadline.js";
 import { decodeEnvelope, type Envelope, expectWritten, insertIdOf, parseRows, rowsOf } from "./decode.js";
 import { ItflowError } from "./errors.js";
-import { unsavedFields } from "./normalise.js";
+import { changedFields, unsavedFields } from "./normalise.js";
 import { checkPage, collectPages, type Page } from "./paging.js";
 import { checkPinInRows, type PinCheck } from "./pin.js";
 import { withRetries } from "./retry.js";
@@ -34,6 +35,18 @@ export interface ItflowClientOptions {
 type Resource = "contacts" | "clients" | "locations";
 type WriteOp = "create" | "update" | "archive" | "unarchive";
 
+// The largest answer worth reading, by how many rows were asked for. A contact row at its largest
+// holds 65,535 bytes of notes, which JSON-escaping can triple, every value repeated under numeric
+// keys up to 26.01: 512 KB is far above any real row, and still caps a lying answer to one lookup.
+const ENVELOPE_BYTES = 64 * 1024;
+const ROW_BYTES = 512 * 1024;
+// An email address exists once per client holding it; more than this many clients sharing one
+// address (each with notes near the maximum) is not a directory a lookup should read through.
+const EMAIL_ROWS = 16;
+// A write started with less time than this left could not be told apart from a lost one: better to
+// say "nothing was sent" than "it may have been saved".
+const WRITE_MIN_MS = 1000;
+
 const FIELD_LABELS: Record<keyof ContactDraft, string> = {
   name: "name",
   title: "title",
@@ -52,9 +65,22 @@ const FIELD_LABELS: Record<keyof ContactDraft, string> = {
 
 const validId = (id: number) => Number.isSafeInteger(id) && id > 0;
 
+// Ids, never names, in messages: they are logged as well as shown.
 function describe(contact: Contact): string {
-  return `${contact.name || "the contact"} (#${contact.id})`;
+  return `contact #${contact.id}`;
 }
+
+/** How MySQL's default collation compares an email: case, accents and trailing spaces aside. */
+function emailKey(email: string): string {
+  return email
+    .trim()
+    .normalize("NFKD")
+    .replace(/\p{Mn}/gu, "")
+    .toLowerCase();
+}
+
+/** What a stored update or create looks like to the technician: which fields ITFlow holds differently. */
+export type StoredDifferences = (keyof ContactDraft)[];
 
 export class ItflowClient {
   private readonly transport: Transport;
@@ -82,39 +108,45 @@ export class ItflowClient {
 
   // ---- contacts: reads
 
-  async getContact(id: number): Promise<Contact | null> {
+  // Every exact read keeps only the rows that are what was asked for: a server (or a proxy) that
+  // answers with other rows must not have them shown as matches.
+
+  async getContact(id: number, options: CallOptions = {}): Promise<Contact | null> {
     if (!validId(id)) return null;
-    const rows = await this.readContacts({ contact_id: String(id) });
-    return rows.find((c) => c.id === id) ?? null;
+    const rows = await this.readContacts({ contact_id: String(id) }, 1, options);
+    return this.kept("id", rows, (c) => c.id === id)[0] ?? null;
   }
 
   /**
    * Reads contact `id` afresh and checks what a caller said against its PIN (pin.ts, the only
    * code that reads it). The answer holds the contact and match / no match / no PIN, never the PIN.
    */
-  async verifyPin(id: number, attempt: string): Promise<PinCheck | null> {
+  async verifyPin(id: number, attempt: string, options: CallOptions = {}): Promise<PinCheck | null> {
     if (!validId(id)) return null;
-    return checkPinInRows(await this.read("contacts", { contact_id: String(id) }), id, attempt);
+    return checkPinInRows(await this.read("contacts", { contact_id: String(id) }, 1, options), id, attempt);
   }
 
   /** Exact, case-insensitive match; one row per client holding the address. */
-  async findContactsByEmail(email: string): Promise<Contact[]> {
+  async findContactsByEmail(email: string, options: CallOptions = {}): Promise<Contact[]> {
     const trimmed = email.trim();
     // An empty value would match every contact whose email was blanked.
     if (trimmed === "") return [];
-    return this.readContacts({ contact_email: trimmed });
+    const rows = await this.readContacts({ contact_email: trimmed }, EMAIL_ROWS, options);
+    const wanted = emailKey(trimmed);
+    return this.kept("email", rows, (c) => emailKey(c.email) === wanted);
   }
 
   /** Exact match on stored digits, phone or mobile; ITFlow returns at most one row (LIMIT 1). */
-  async findContactsByPhone(digits: string): Promise<Contact[]> {
+  async findContactsByPhone(digits: string, options: CallOptions = {}): Promise<Contact[]> {
     // An empty value matches every contact with a blank phone; anything but digits never matches.
     if (!/^\d+$/.test(digits)) return [];
-    return this.readContacts({ contact_phone_or_mobile: digits });
+    const rows = await this.readContacts({ contact_phone_or_mobile: digits }, 1, options);
+    return this.kept("phone", rows, (c) => c.phone.trim() === digits || c.mobile.trim() === digits);
   }
 
-  async listContacts(page: Page): Promise<Contact[]> {
+  async listContacts(page: Page, options: CallOptions = {}): Promise<Contact[]> {
     checkPage(page);
-    return this.readContacts({ limit: String(page.limit), offset: String(page.offset) });
+    return this.readContacts({ limit: String(page.limit), offset: String(page.offset) }, page.limit, options);
   }
 
   async listAllContacts(pageSize: number, onPage?: (rows: Contact[]) => void): Promise<Contact[]> {
@@ -124,8 +156,8 @@ export class ItflowClient {
   // ---- contacts: writes
 
   /** Creates the contact under `clientId` and returns its new id. */
-  async createContact(clientId: number, draft: ContactDraft): Promise<number> {
-    const envelope = await this.write("create", { ...draftToWire(draft), client_id: clientId });
+  async createContact(clientId: number, draft: ContactDraft, options: CallOptions = {}): Promise<number> {
+    const envelope = await this.write("create", { ...draftToWire(draft), client_id: clientId }, options);
     expectWritten(
       envelope,
       "ITFlow refused to create the contact without saying why. Usually the email is already used by a contact of this client, or the name or email is empty.",
@@ -137,19 +169,25 @@ export class ItflowClient {
    * The recipe that is safe on 25.12, 26.07 and 26.08: read the contact, send every field with
    * its own client_id (a missing or wrong one blanks and moves the contact on older releases),
    * then read it back. ITFlow's "True"/"False" says little (a no-change update is "False", some
-   * no-change updates are "True"), so the read-back decides.
+   * no-change updates are "True"), so the read-back decides: when nothing changed the update was
+   * not saved (an error); otherwise it was, and `unsaved` names the fields ITFlow holds otherwise
+   * than it was sent, for the technician to see.
    */
-  async updateContact(contactId: number, draft: ContactDraft): Promise<{ before: Contact; after: Contact }> {
-    const before = await this.getContact(contactId);
+  async updateContact(
+    contactId: number,
+    draft: ContactDraft,
+    options: CallOptions = {},
+  ): Promise<{ before: Contact; after: Contact; unsaved: StoredDifferences }> {
+    const before = await this.getContact(contactId, options);
     if (!before) {
       throw new ItflowError("rejected", `ITFlow has no contact #${contactId}: the contact no longer exists.`);
     }
-    const envelope = await this.write("update", {
-      ...draftToWire(draft),
-      contact_id: before.id,
-      client_id: before.clientId,
-    });
-    const after = await this.readBack(contactId);
+    const envelope = await this.write(
+      "update",
+      { ...draftToWire(draft), contact_id: before.id, client_id: before.clientId },
+      options,
+    );
+    const after = await this.readBack(contactId, options);
     const itflowMessage =
       envelope.success || envelope.message === undefined
         ? {}
@@ -165,23 +203,35 @@ export class ItflowClient {
       );
     }
     const unsaved = unsavedFields(draft, after);
-    if (after.clientId !== before.clientId || unsaved.length > 0) {
-      const fields = unsaved.map((k) => FIELD_LABELS[k]).join(", ") || "client";
+    const said = envelope.success ? "True" : "False";
+    if (after.clientId !== before.clientId) {
       this.log.warn(
-        { contactId, said: envelope.success ? "True" : "False", unsaved },
-        "ITFlow did not save an update",
+        { contactId, said, clientId: after.clientId },
+        "ITFlow moved a contact while updating it",
       );
       throw new ItflowError(
         "rejected",
-        `ITFlow did not save the change to ${describe(before)}: its ${fields} still differ from what was sent.`,
+        `ITFlow saved the change to ${describe(before)} but moved it to another client (#${after.clientId}): check the contact in ITFlow.`,
         { status: 200, ...itflowMessage },
       );
     }
-    return { before, after };
+    const changed = changedFields(before, after).length > 0;
+    if (unsaved.length > 0 && !changed) {
+      this.log.warn({ contactId, said, unsaved }, "ITFlow did not save an update");
+      throw new ItflowError(
+        "rejected",
+        `ITFlow did not save the change to ${describe(before)}: it still holds what it held before (${unsaved.map((k) => FIELD_LABELS[k]).join(", ")}).`,
+        { status: 200, ...itflowMessage },
+      );
+    }
+    if (unsaved.length > 0) {
+      this.log.warn({ contactId, said, unsaved }, "ITFlow stored some fields of an update differently");
+    }
+    return { before, after, unsaved };
   }
 
   async archiveContact(contact: Contact): Promise<void> {
-    const envelope = await this.write("archive", { contact_id: contact.id, client_id: contact.clientId });
+    const envelope = await this.write("archive", { contact_id: contact.id, client_id: contact.clientId }, {});
     expectWritten(
       envelope,
       `ITFlow did not archive ${describe(contact)}. It answers this way when the contact is already archived or no longer exists.`,
@@ -189,7 +239,11 @@ export class ItflowClient {
   }
 
   async unarchiveContact(contact: Contact): Promise<void> {
-    const envelope = await this.write("unarchive", { contact_id: contact.id, client_id: contact.clientId });
+    const envelope = await this.write(
+      "unarchive",
+      { contact_id: contact.id, client_id: contact.clientId },
+      {},
+    );
     expectWritten(
       envelope,
       `ITFlow did not restore ${describe(contact)}. It answers this way when the contact is not archived or no longer exists.`,
@@ -201,10 +255,10 @@ export class ItflowClient {
    * client_id is refused with 403 when the key's user lacks the right or the client, and
    * otherwise fails ITFlow's required-field check ("False").
    */
-  async probeWriteAccess(clientId: number): Promise<"allowed" | "forbidden"> {
+  async probeWriteAccess(clientId: number, options: CallOptions = {}): Promise<"allowed" | "forbidden"> {
     let envelope: Envelope;
     try {
-      envelope = await this.write("create", { client_id: clientId });
+      envelope = await this.write("create", { client_id: clientId }, options);
     } catch (err) {
       if (err instanceof ItflowError && err.kind === "forbidden") return "forbidden";
       throw err;
@@ -217,9 +271,10 @@ export class ItflowClient {
 
   // ---- clients and locations
 
-  async listClients(page: Page): Promise<Client[]> {
+  async listClients(page: Page, options: CallOptions = {}): Promise<Client[]> {
     checkPage(page);
-    const rows = await this.read("clients", { limit: String(page.limit), offset: String(page.offset) });
+    const query = { limit: String(page.limit), offset: String(page.offset) };
+    const rows = await this.read("clients", query, page.limit, options);
     return parseRows(clientRowSchema, rows, "client");
   }
 
@@ -231,13 +286,14 @@ export class ItflowClient {
   async findClientsByName(name: string): Promise<Client[]> {
     const trimmed = name.trim();
     if (trimmed === "") return [];
-    const rows = await this.read("clients", { client_name: trimmed });
+    const rows = await this.read("clients", { client_name: trimmed }, EMAIL_ROWS, {});
     return parseRows(clientRowSchema, rows, "client");
   }
 
   async listLocations(page: Page): Promise<Location[]> {
     checkPage(page);
-    const rows = await this.read("locations", { limit: String(page.limit), offset: String(page.offset) });
+    const query = { limit: String(page.limit), offset: String(page.offset) };
+    const rows = await this.read("locations", query, page.limit, {});
     return parseRows(locationRowSchema, rows, "location");
   }
 
@@ -247,7 +303,7 @@ export class ItflowClient {
 
   async getLocation(id: number): Promise<Location | null> {
     if (!validId(id)) return null;
-    const rows = await this.read("locations", { location_id: String(id) });
+    const rows = await this.read("locations", { location_id: String(id) }, 1, {});
     return parseRows(locationRowSchema, rows, "location").find((l) => l.id === id) ?? null;
   }
 
@@ -271,10 +327,22 @@ export class ItflowClient {
     });
   }
 
+  /** Rows of an exact read that are what was asked for; the others are dropped, and counted in the log. */
+  private kept(asked: "id" | "email" | "phone", rows: Contact[], matches: (c: Contact) => boolean) {
+    const kept = rows.filter(matches);
+    if (kept.length < rows.length) {
+      this.log.warn(
+        { asked, rows: rows.length, kept: kept.length },
+        "ITFlow answered an exact lookup with rows that do not match it; they were dropped",
+      );
+    }
+    return kept;
+  }
+
   /** The contact after a write: if that read fails, the user must know the write may have landed. */
-  private async readBack(contactId: number): Promise<Contact | null> {
+  private async readBack(contactId: number, options: CallOptions): Promise<Contact | null> {
     try {
-      return await this.getContact(contactId);
+      return await this.getContact(contactId, options);
     } catch (err) {
       if (!(err instanceof ItflowError)) throw err;
       throw new ItflowError(
@@ -283,40 +351,68 @@ export class ItflowClient {
         {
           ...(err.status === undefined ? {} : { status: err.status }),
           ...(err.itflowMessage === undefined ? {} : { itflowMessage: err.itflowMessage }),
+          ...(err.detail === undefined ? {} : { detail: err.detail }),
         },
       );
     }
   }
 
-  private async readContacts(params: Record<string, string>): Promise<Contact[]> {
-    return parseRows(contactRowSchema, await this.read("contacts", params), "contact");
+  private async readContacts(
+    params: Record<string, string>,
+    expectedRows: number,
+    options: CallOptions,
+  ): Promise<Contact[]> {
+    return parseRows(contactRowSchema, await this.read("contacts", params, expectedRows, options), "contact");
   }
 
-  /** GET with the key in the query, retried when the failure may pass. */
-  private async read(resource: Resource, params: Record<string, string>): Promise<unknown[]> {
+  /** GET with the key in the query, retried when the failure may pass and the action has time left. */
+  private async read(
+    resource: Resource,
+    params: Record<string, string>,
+    expectedRows: number,
+    { deadline }: CallOptions,
+  ): Promise<unknown[]> {
     const endpoint = `${resource}/read.php`;
     // URLSearchParams percent-encodes everything that needs it, '+' included (as %2B).
     const query = new URLSearchParams({ ...params, api_key: this.#apiKey });
+    const maxBytes = ENVELOPE_BYTES + expectedRows * ROW_BYTES;
     return withRetries(
       endpoint,
       {
         retries: this.readRetries,
         baseDelayMs: this.retryBaseDelayMs,
         shouldStop: () => this.transport.isClosed,
+        deadline,
       },
       this.log,
       async () => {
-        const res = await this.transport.send({ method: "GET", endpoint, query });
+        const res = await this.transport.send({ method: "GET", endpoint, query, deadline, maxBytes });
         return rowsOf(this.decode(res.status, res.body, "read"));
       },
     );
   }
 
-  /** POST with the key in the JSON body, sent exactly once. */
-  private async write(op: WriteOp, fields: Record<string, string | number>): Promise<Envelope> {
+  /** POST with the key in the JSON body, sent exactly once, and only with time to hear the answer. */
+  private async write(
+    op: WriteOp,
+    fields: Record<string, string | number>,
+    { deadline }: CallOptions,
+  ): Promise<Envelope> {
+    if (deadline && deadline.remainingMs < WRITE_MIN_MS) {
+      throw new ItflowError(
+        "timeout",
+        `ITFlow took ${formatDuration(deadline.elapsedMs)} to answer the checks before saving, so nothing was sent to it. Try again in a moment.`,
+      );
+    }
     const endpoint = `contacts/${op}.php`;
     const body = JSON.stringify({ api_key: this.#apiKey, ...fields });
-    const res = await this.transport.send({ method: "POST", endpoint, body });
+    const res = await this.transport.send({
+      method: "POST",
+      endpoint,
+      body,
+      deadline,
+      maxBytes: ENVELOPE_BYTES,
+    });
     return this.decode(res.status, res.body, "write");
   }
 }

@@ -29,12 +29,17 @@ const PHP_DIAGNOSTIC = /^(PHP )?(Warning|Notice|Deprecated|Strict Standards):\s/
 // Known database failures we can name without quoting the body.
 const TOO_LONG = /Data too long for column '([a-z_]{1,64})'/;
 
-/** The answer's first bytes, fit for a debug line: secrets and any PIN blanked. */
-function snippet(body: string): string {
-  return scrubSecrets(body.slice(0, 200)).replace(
-    /("?contact_pin"?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|[^,}\s]*)/g,
-    '$1"[redacted]"',
-  );
+/**
+ * What an answer looked like, for a log line: never its text, which holds contact rows (or, from a
+ * proxy echoing the request, the key).
+ */
+function shapeOf(body: string): string {
+  const start = body.trimStart().slice(0, 1);
+  if (start === "<") return "html";
+  if (start === "{" || start === "[") return "json";
+  if (/^(PHP )?(Warning|Notice|Deprecated|Fatal error|Parse error)/i.test(body.trimStart()))
+    return "php output";
+  return body.trim() === "" ? "empty" : "text";
 }
 
 function onlyPhpDiagnostics(preamble: string): boolean {
@@ -155,7 +160,7 @@ function malformed(
   log: Logger | undefined,
   what: string,
 ): ItflowError {
-  log?.debug({ status, bytes: body.length, start: snippet(body) }, "undecodable ITFlow answer");
+  log?.debug({ status, bytes: body.length, shape: shapeOf(body) }, "undecodable ITFlow answer");
   const tooLong = TOO_LONG.exec(body);
   if (tooLong) {
     return new ItflowError(

@@ -1,5 +1,6 @@
 // Every way a call to ITFlow can fail, as one typed error whose message a technician can act on.
-// Messages are written by us and never include a URL, a request body or the API key.
+// Messages are written by us and never include an address, a request body or the API key: they are
+// shown in chat. `detail` holds what only the log (and the terminal's operator) should see.
 
 export type ItflowErrorKind =
   | "unreachable" // DNS, refused, reset, TLS: nothing usable came back
@@ -16,16 +17,19 @@ export class ItflowError extends Error {
   readonly status: number | undefined;
   /** ITFlow's own message, when it sent one in JSON (never the raw body). */
   readonly itflowMessage: string | undefined;
+  /** For the log only: where ITFlow was asked (ITFLOW_URL's scheme, host and port) and the low-level code. */
+  readonly detail: string | undefined;
 
   constructor(
     kind: ItflowErrorKind,
     message: string,
-    details: { status?: number; itflowMessage?: string } = {},
+    details: { status?: number; itflowMessage?: string; detail?: string } = {},
   ) {
     super(message);
     this.kind = kind;
     this.status = details.status;
     this.itflowMessage = details.itflowMessage;
+    this.detail = details.detail;
   }
 
   /** Whether repeating the same read may succeed. Writes are never repeated blindly. */

@@ -1,14 +1,11 @@
 // Translates a failed undici request into an ItflowError written from scratch. undici's own errors
 // can carry the request URL (and so `?api_key=`) or its options, so they are read for their code
-// only and never kept as `cause`, logged or rethrown.
+// only and never kept as `cause`, logged or rethrown. Messages name no address: they reach chat
+// channels, and where ITFlow lives is the log's business (the error's `detail`).
+import { formatDuration } from "./deadline.js";
 import { ItflowError } from "./errors.js";
 
-/** "5 s", "1.5 s", "300 ms": how long a technician reads a timeout as. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
-}
+export { formatDuration } from "./deadline.js";
 
 /** The error's system or undici code, looking through wrappers (AggregateError from happy eyeballs, cause). */
 export function errorCode(err: unknown, depth = 0): string | undefined {
@@ -50,9 +47,10 @@ const REASONS: Record<string, string> = {
 const WRITE_UNKNOWN = " The change may have been saved anyway: check in ITFlow before trying again.";
 
 export interface FailureContext {
-  /** Scheme, host and port only: never a path or query. */
+  /** Scheme, host and port only: never a path or query. Kept in the error's detail, for logs. */
   origin: string;
-  timeoutMs: number;
+  /** How long the technician has waited when this attempt failed (all attempts of the action). */
+  waitedMs: number;
   connectTimeoutMs: number;
   /** Our own per-attempt deadline fired. */
   deadlineHit: boolean;
@@ -62,20 +60,23 @@ export interface FailureContext {
 export function networkError(err: unknown, ctx: FailureContext): ItflowError {
   const code = errorCode(err);
   const afterSend = ctx.isWrite ? WRITE_UNKNOWN : "";
+  const detail = { detail: `ITFLOW_URL ${ctx.origin}${code ? `, ${code}` : ""}` };
   if (ctx.deadlineHit || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
     return new ItflowError(
       "timeout",
-      `ITFlow did not answer within ${formatDuration(ctx.timeoutMs)}.${afterSend}`,
+      `ITFlow did not answer within ${formatDuration(ctx.waitedMs)}.${afterSend}`,
+      detail,
     );
   }
   if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
     return new ItflowError(
       "timeout",
-      `Could not connect to ITFlow at ${ctx.origin} within ${formatDuration(ctx.connectTimeoutMs)}.`,
+      `Could not connect to ITFlow within ${formatDuration(Math.min(ctx.connectTimeoutMs, ctx.waitedMs))}.`,
+      detail,
     );
   }
   const reason = (code && REASONS[code]) ?? (code ? `network error ${code}` : "network error");
   // A reset can come after the request was written, so a write may have landed.
   const maybeSent = code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET" ? afterSend : "";
-  return new ItflowError("unreachable", `Could not reach ITFlow at ${ctx.origin} (${reason}).${maybeSent}`);
+  return new ItflowError("unreachable", `Could not reach ITFlow (${reason}).${maybeSent}`, detail);
 }

@@ -17,13 +17,14 @@ export function phpTrim(text: string): string {
 /**
  * PHP's strip_tags(), close enough for contact text: a "<" followed by a non-space opens a tag that
  * runs to the next ">" or, if none comes, to the end ("Bob <3 Alice" becomes "Bob "). A "<"
- * followed by a space is kept, as PHP keeps it.
+ * followed by a space is kept, as PHP keeps it. NUL characters are dropped, as PHP drops them.
  */
 export function phpStripTags(text: string): string {
   let out = "";
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
+    if (c === "\u0000") continue;
     if (depth === 0) {
       if (c === "<" && !/\s/.test(text[i + 1] ?? "")) depth = 1;
       else out += c;
@@ -106,4 +107,11 @@ export function unsavedFields(draft: ContactDraft, stored: Contact): (keyof Cont
   const expected = asItflowStores(draft);
   const actual = draftOf(stored);
   return DRAFT_KEYS.filter((key) => expected[key] !== actual[key]);
+}
+
+/** The editable fields whose value differs between two stored copies of a contact. */
+export function changedFields(before: Contact, after: Contact): (keyof ContactDraft)[] {
+  const a = draftOf(before);
+  const b = draftOf(after);
+  return DRAFT_KEYS.filter((key) => a[key] !== b[key]);
 }

@@ -2,6 +2,7 @@
 // backoff and full jitter so many bot replicas do not hammer a struggling ITFlow in step.
 // Writes never come through here: a write that timed out may have been stored.
 import type { Logger } from "../log.js";
+import type { Deadline } from "./deadline.js";
 import { ItflowError } from "./errors.js";
 
 export interface RetryPolicy {
@@ -9,7 +10,12 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Stops retrying, e.g. once the client is closed. */
   shouldStop?: () => boolean;
+  /** The action the read belongs to: no retry starts that could not get a fair attempt before it ends. */
+  deadline?: Deadline | undefined;
 }
+
+/** The least time worth giving one more attempt. */
+const MIN_ATTEMPT_MS = 500;
 
 const MAX_DELAY_MS = 10_000;
 
@@ -40,6 +46,7 @@ export async function withRetries<T>(
           : new ItflowError("malformed", "ITFlow's answer could not be handled.");
       if (!error.retryable || n >= policy.retries || policy.shouldStop?.()) throw error;
       const delayMs = backoffDelay(n, policy.baseDelayMs);
+      if (policy.deadline && policy.deadline.remainingMs < delayMs + MIN_ATTEMPT_MS) throw error;
       log.warn(
         { what, kind: error.kind, status: error.status, retry: n + 1, delayMs },
         "retrying ITFlow read",

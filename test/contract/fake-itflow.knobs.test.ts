@@ -1,7 +1,13 @@
 // The fake's test knobs (failures, latency, hanging, synthetic data, reset) and its request log.
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CONTACT_COLUMNS, type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
+import {
+  buildContactRow,
+  CONTACT_COLUMNS,
+  contactsAnswer,
+  type FakeItflow,
+  startFakeItflow,
+} from "../fakes/itflow/index.js";
 
 interface Envelope {
   success: string;
@@ -98,6 +104,43 @@ describe("fake ITFlow knobs", () => {
     expect(defaulted.status).toBe(500);
     expect(defaulted.headers.get("content-type")).toBe("application/json");
     expect(await defaulted.text()).toBe("");
+  });
+
+  it("respondNext answers the next N requests with what it is given or makes for the request, then behaves again", async () => {
+    // A lying ITFlow: an email lookup answered with rows that carry another address.
+    const strangers = [1, 2, 3].map((id) =>
+      buildContactRow({
+        contact_id: String(id),
+        contact_client_id: "1",
+        contact_email: `x${id}@else.example`,
+      }),
+    );
+    fake.respondNext(1, contactsAnswer(strangers));
+    fake.respondNext(1, (request) => ({ status: 200, body: JSON.stringify({ asked: request.query }) }));
+    const lie = await getJson(fake, "contacts/read.php", { contact_email: "alice@acme.example" });
+    expect(lie.count).toBe(3);
+    expect(lie.data?.map((row) => row.contact_email)).toEqual([
+      "x1@else.example",
+      "x2@else.example",
+      "x3@else.example",
+    ]);
+    expect(Object.keys(lie.data?.[0] ?? {})).toEqual([...CONTACT_COLUMNS]);
+    const made = (await getJson(fake, "contacts/read.php", { contact_id: "7" })) as unknown as {
+      asked: Record<string, string>;
+    };
+    expect(made.asked).toMatchObject({ contact_id: "7" });
+    const honest = await getJson(fake, "contacts/read.php", { contact_email: "alice@acme.example" });
+    expect(honest.data?.map((row) => row.contact_name)).toEqual(["Alice Anderson"]);
+  });
+
+  it("hang(true, only) holds just the requests it accepts", async () => {
+    fake.hang(true, (request) => request.query.offset !== undefined);
+    const page = getJson(fake, "contacts/read.php", { limit: "5", offset: "0" });
+    const exact = await getJson(fake, "contacts/read.php", { contact_id: "1" });
+    expect(exact.data?.[0]?.contact_name).toBe("Alice Anderson");
+    expect(await settledWithin(page, 100)).toBe("pending");
+    fake.hang(false);
+    expect((await page).count).toBe(5);
   });
 
   it("setLatency delays every response", async () => {

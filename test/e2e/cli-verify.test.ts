@@ -89,10 +89,12 @@ describe("itflow-contact verify", () => {
   });
 
   it("logs each attempt at info; at trace level no line holds the PIN or what was typed", async () => {
-    const runs = [
-      await verify("alice", PINS[1], { LOG_LEVEL: "trace" }),
-      await verify("alice", "kiwi-typed-wrong", { LOG_LEVEL: "trace" }),
-    ];
+    // Logs only when asked for (--verbose), like every one-shot command.
+    const quiet = await verify("alice", PINS[1], { LOG_LEVEL: "trace" });
+    expect(quiet.stderr).not.toContain("{");
+    const verbose = (answer: string) =>
+      runCli(["verify", "alice", "--verbose"], env({ LOG_LEVEL: "trace" }), `${answer}\n`);
+    const runs = [await verbose(PINS[1]), await verbose("kiwi-typed-wrong")];
     const lines = runs.flatMap((r) =>
       r.stderr
         .split("\n")

@@ -66,10 +66,12 @@ describe("itflow-contact (terminal)", () => {
     ]);
   });
 
-  it("hides archived contacts unless asked", async () => {
+  it("hides archived contacts unless asked, and says when only an archived one matches", async () => {
     expect(await findJson("zed")).toEqual([]);
     const text = await run(["find", "zed"], env());
-    expect(text.stdout.trim()).toBe('No contact matches "zed".');
+    expect(text.stdout.trim()).toBe(
+      'No active contact matches "zed", but an archived contact does.\nRun the search again with --include-archived to show it.',
+    );
     const rows = await findJson("zed", ["--include-archived"]);
     expect(rows.map((r) => [r.name, r.archived])).toEqual([["Zed Archived", true]]);
   });
@@ -107,7 +109,7 @@ describe("itflow-contact (terminal)", () => {
     expect(r.stderr).toContain("ITFLOW_API_KEY is missing");
   });
 
-  it("explains an unreachable ITFlow in one line, exit 1", async () => {
+  it("explains an unreachable ITFlow in one line, exit 1, naming the address it tried (the terminal's user set it)", async () => {
     const r = await run(["find", "alice"], {
       ITFLOW_URL: "http://127.0.0.1:9",
       ITFLOW_API_KEY: "KEY_ADMIN_X",
@@ -115,6 +117,41 @@ describe("itflow-contact (terminal)", () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/reach ITFlow/i);
+    expect(r.stderr).toContain("ITFLOW_URL http://127.0.0.1:9");
     expect(r.stderr).not.toContain("KEY_ADMIN_X");
   });
+
+  it("prints its answer only, even with LOG_LEVEL=info (as .env.example sets it); --verbose adds the log lines", async () => {
+    const quiet = await run(["find", "alice@acme.example"], { ...env(), LOG_LEVEL: "info" });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe("");
+    expect(quiet.stdout).toMatch(/^Alice Anderson — CEO\n/);
+    expect(quiet.stdout).not.toContain('"level"');
+    const verbose = await run(["find", "alice@acme.example", "--verbose"], { ...env(), LOG_LEVEL: "info" });
+    expect(verbose.stdout).toBe(quiet.stdout);
+    const lines = verbose.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { msg: string });
+    expect(lines.some((l) => l.msg === "contact list loaded")).toBe(true);
+  });
+
+  it("a hanging ITFlow with the default settings: the find ends at the 8 s action deadline and says so", async () => {
+    fake.hang(true);
+    try {
+      const started = Date.now();
+      const r = await run(["find", "alice@acme.example"], {
+        ITFLOW_URL: fake.url,
+        ITFLOW_API_KEY: "KEY_ADMIN",
+      });
+      const waited = Date.now() - started;
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^itflow-contact: ITFlow did not answer within 8 s\./);
+      // The command's own start-up (tsx) is on top of the 8 s.
+      expect(waited).toBeGreaterThanOrEqual(8000);
+      expect(waited).toBeLessThan(10_000);
+    } finally {
+      fake.hang(false);
+    }
+  }, 20_000);
 });

@@ -101,15 +101,21 @@ describe("Discord: finding contacts", () => {
     expect(message.embeds[0]?.title).toBe("Carol O'Connor");
   });
 
-  it("shares a card publicly in the channel, without the private-only buttons", async () => {
-    const message = messageOf(await h.send(h.ix.button(h.tech, "sh:1")));
+  it("shares a card publicly in the channel like Slack does: no notes, no Edit, only Open in ITFlow", async () => {
+    // Grace's notes ("Added automatically via email parsing.") show on her private card, with Edit...
+    const own = messageOf(await h.send(h.ix.slash(h.tech, "find", { query: "#6" })));
+    expect(own.embeds[0]?.fields?.map((f) => f.name)).toContain("Notes");
+    expect(controlsOf(own)).toContain("e1:6");
+    // ...and on neither in the copy shared with the channel.
+    const message = messageOf(await h.send(h.ix.button(h.tech, "sh:6")));
     expect(message.flags ?? 0).toBe(0);
     expect(message.allowed_mentions).toEqual({ parse: [] });
-    expect(message.embeds[0]?.title).toBe("Alice Anderson");
-    expect(message.embeds[0]?.footer?.text).toBe("ITFlow contact #1 · shared by tech (global)");
+    expect(message.embeds[0]?.title).toContain("Hopper");
+    expect(message.embeds[0]?.footer?.text).toBe("ITFlow contact #6 · shared by tech (global)");
+    expect(JSON.stringify(message)).not.toContain("email parsing");
+    expect(message.embeds[0]?.fields?.map((f) => f.name)).not.toContain("Notes");
     expect(controlsOf(message)).toEqual([
-      "e1:1",
-      `link:${h.itflow.url}/agent/contact_details.php?client_id=1&contact_id=1`,
+      `link:${h.itflow.url}/agent/contact_details.php?client_id=2&contact_id=6`,
     ]);
   });
 

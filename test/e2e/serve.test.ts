@@ -98,16 +98,15 @@ describe("serve: Slack (HTTP mode) and Discord together", () => {
     await itflow.close();
   });
 
-  it("starts both, reports healthy, answers a Slack and a Discord /contact find, then degrades when ITFlow fails", async () => {
+  /** `serve` with Slack (HTTP mode) and Discord on the fakes; `extra` adds or overrides variables. */
+  async function serveBoth(extra: Record<string, string> = {}) {
     const guildId = SnowflakeUtil.generate().toString();
     const channelId = SnowflakeUtil.generate().toString();
     discord = await startFakeDiscord({ guilds: [{ id: guildId, name: "Helpdesk", channelId }] });
-    const healthPort = await freePort();
     const slackPort = await freePort();
     const proc = spawnServe({
       ITFLOW_URL: itflow.url,
       ITFLOW_API_KEY: "KEY_ADMIN",
-      ITFLOW_TIMEOUT_MS: "1000",
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_PORT: String(slackPort),
@@ -117,10 +116,24 @@ describe("serve: Slack (HTTP mode) and Discord together", () => {
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_GUILD_IDS: guildId,
       DISCORD_API_URL: discord.apiUrl,
+      ...extra,
+    });
+    return { proc, guildId, channelId, slackPort };
+  }
+
+  it("starts both, reports healthy, answers a Slack and a Discord /contact find, then degrades when ITFlow fails", async () => {
+    const healthPort = await freePort();
+    const { proc, guildId, channelId, slackPort } = await serveBoth({
+      ITFLOW_TIMEOUT_MS: "1000",
       HEALTH_PORT: String(healthPort),
     });
 
-    const healthy = await waitForHealth(proc, healthPort, (h) => h.status === 200);
+    // Connected first; the list loads behind.
+    const healthy = await waitForHealth(
+      proc,
+      healthPort,
+      (h) => h.status === 200 && h.body.directory.contacts > 0,
+    );
     expect(healthy.body).toMatchObject({
       ok: true,
       itflow: { ok: true },
@@ -164,6 +177,63 @@ describe("serve: Slack (HTTP mode) and Discord together", () => {
     proc.child.kill("SIGTERM");
     expect((await exitWithin(proc, 15_000)).code).toBe(0);
   }, 45_000);
+
+  it("connects Slack and Discord at once, answers email, phone and #id through ITFlow, and says name search is still loading", async () => {
+    // The contact list's pages never come; clients and exact reads are answered.
+    itflow.hang(true, (r) => r.path.endsWith("contacts/read.php") && r.query.offset !== undefined);
+    const started = Date.now();
+    const { proc, guildId, channelId, slackPort } = await serveBoth();
+    const endpoint = `http://127.0.0.1:${slackPort}/slack/events`;
+    const payloads = new SlackPayloads(slack);
+    // Reachable as soon as the process is up: it used to wait for the list (~16 s, then gave up).
+    for (;;) {
+      if (proc.hasExited()) throw new Error(`serve exited: ${proc.output().stderr}`);
+      const help = await sendSigned(endpoint, SIGNING_SECRET, payloads.slashCommand("help").form).catch(
+        () => null,
+      );
+      if (help?.status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await slack.waitFor(
+      () => (proc.output().stderr.includes('"Discord connected"') ? true : undefined),
+      10_000,
+    );
+    const connectedAfter = Date.now() - started;
+    expect(connectedAfter).toBeLessThan(8000);
+
+    const answers: Record<string, string> = {};
+    for (const query of ["alice@acme.example", "(555) 765-4321", "#2", "alice"]) {
+      const cmd = payloads.slashCommand(`find ${query}`);
+      expect((await sendSigned(endpoint, SIGNING_SECRET, cmd.form)).status).toBe(200);
+      answers[query] = allText(
+        (await slack.waitFor(() => slack.postsTo(cmd.responseUrl)[0], 10_000)).body.blocks,
+      );
+    }
+    expect(answers["alice@acme.example"]).toContain("Alice Anderson");
+    expect(answers["(555) 765-4321"]).toContain("Carol O");
+    expect(answers["#2"]).toContain("Bob Brown");
+    expect(answers.alice).toContain("The contact list is still loading from ITFlow");
+
+    const tech: Who = { guildId, channelId, userId: newUserId(), username: "tech", roles: [] };
+    const interaction = new Interactions(discord.applicationId).slash(tech, "find", { query: "#3" });
+    discord.dispatch(interaction);
+    expect(messageOf(await discord.callbackFor(interaction.id, 5000)).embeds[0]?.title).toBe(
+      "Carol O'Connor",
+    );
+
+    // The list arrives: names are found.
+    itflow.hang(false);
+    let named = "";
+    for (const until = Date.now() + 15_000; !named.includes("Alice Anderson") && Date.now() < until; ) {
+      const cmd = payloads.slashCommand("find alice");
+      await sendSigned(endpoint, SIGNING_SECRET, cmd.form);
+      named = allText((await slack.waitFor(() => slack.postsTo(cmd.responseUrl)[0], 10_000)).body.blocks);
+      if (!named.includes("Alice Anderson")) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(named).toContain("CEO");
+    proc.child.kill("SIGTERM");
+    expect((await exitWithin(proc, 15_000)).code).toBe(0);
+  }, 45_000);
 });
 
 describe("serve: ITFlow down, shutdown and Socket Mode", () => {
@@ -192,10 +262,11 @@ describe("serve: ITFlow down, shutdown and Socket Mode", () => {
     HEALTH_PORT: String(healthPort),
   });
 
-  it("starts with ITFlow unreachable and /health answers 503 with itflow.ok false", async () => {
+  it("starts with ITFlow unreachable, /health answers 503, and chat hears why without learning ITFlow's address", async () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     const healthPort = await freePort();
-    const proc = spawnServe(slackHttpEnv(nowhere, healthPort, await freePort()));
+    const slackPort = await freePort();
+    const proc = spawnServe(slackHttpEnv(nowhere, healthPort, slackPort));
     const h = await waitForHealth(proc, healthPort, () => true);
     expect(h.status).toBe(503);
     expect(h.body.ok).toBe(false);
@@ -203,6 +274,13 @@ describe("serve: ITFlow down, shutdown and Socket Mode", () => {
     expect(h.body.itflow.error).toEqual(expect.any(String));
     expect(h.body.adapters).toEqual({ slack: { connected: true } });
     expect(h.body.directory.builtAt).toBeNull();
+    const cmd = new SlackPayloads(slack).slashCommand("find alice@acme.example");
+    await sendSigned(`http://127.0.0.1:${slackPort}/slack/events`, SIGNING_SECRET, cmd.form);
+    const answer = await slack.waitFor(() => slack.postsTo(cmd.responseUrl)[0], 10_000);
+    expect(allText(answer.body.blocks)).toContain("Could not reach ITFlow (connection refused).");
+    expect(JSON.stringify(answer.body)).not.toContain(new URL(nowhere).host);
+    // The log keeps where ITFlow was asked.
+    expect(proc.output().stderr).toContain(`ITFLOW_URL ${nowhere}`);
     proc.child.kill("SIGTERM");
     expect((await exitWithin(proc, 15_000)).code).toBe(0);
   });
@@ -225,8 +303,14 @@ describe("serve: ITFlow down, shutdown and Socket Mode", () => {
     itflow.setLatency(800);
     const submission = submit(endpoint, payloads, form);
     // The save has reached ITFlow (and is held there by the latency) when the signal arrives.
+    // (Not the write-access probe, a create carrying only client_id.)
     const create = await slack.waitFor(
-      () => itflow.requests.find((r) => r.path.endsWith("/contacts/create.php")),
+      () =>
+        itflow.requests.find(
+          (r) =>
+            r.path.endsWith("/contacts/create.php") &&
+            (r.body as { contact_name?: unknown }).contact_name !== undefined,
+        ),
       10_000,
     );
     proc.child.kill("SIGTERM");

@@ -49,6 +49,8 @@ for (const version of ["26.07", "25.12"] satisfies FakeItflowVersion[]) {
         created: false,
         changes: [{ key: "title", label: "Title", before: "Accounts", after: "Head of Accounts" }],
         demotedPrimary: null,
+        differences: [],
+        cleaned: [],
       });
       expect(card.contact).toMatchObject({
         id: 3,
@@ -80,6 +82,8 @@ for (const version of ["26.07", "25.12"] satisfies FakeItflowVersion[]) {
         created: false,
         changes: [{ key: "department", label: "Department", before: "", after: "Board" }],
         demotedPrimary: null,
+        differences: [],
+        cleaned: [],
       });
       expect(rowOf(fake, 1)).toMatchObject({
         contact_department: "Board",

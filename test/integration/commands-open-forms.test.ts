@@ -10,8 +10,8 @@ const DENIED = {
   level: "denied",
   text: "You are not allowed to create or edit contacts. An admin can add you to EDIT_ALLOW.",
 };
-const ALICE_IS_PRIMARY =
-  "Alice Anderson is this client's primary contact; ticking Primary here demotes them.";
+// Whom ticking Primary would demote travels beside the Primary flag, not as a notice over the form.
+const ALICE_IS_PRIMARY = "Alice Anderson";
 
 describe("opening the contact forms", () => {
   const env = useBots();
@@ -58,6 +58,7 @@ describe("opening the contact forms", () => {
         errors: {},
         locations: [],
         notice: null,
+        primaryHolder: null,
       });
     });
 
@@ -72,14 +73,16 @@ describe("opening the contact forms", () => {
         values: {},
         errors: {},
         locations: [{ value: "1", label: "Acme HQ" }],
-        notice: ALICE_IS_PRIMARY,
+        notice: null,
+        primaryHolder: ALICE_IS_PRIMARY,
       });
     });
 
     it("the exact name in any case → that client", async () => {
       const form = expectView(await bot().openCreate("  acme CORP "), "form");
       expect(form.client).toEqual({ id: 1, name: "Acme Corp" });
-      expect(form.notice).toBe(ALICE_IS_PRIMARY);
+      expect(form.notice).toBeNull();
+      expect(form.primaryHolder).toBe(ALICE_IS_PRIMARY);
     });
 
     it("another client's form offers that client's locations only, and its own primary", async () => {
@@ -87,14 +90,13 @@ describe("opening the contact forms", () => {
       const globex = expectView(await b.openCreate("globex"), "form");
       expect(globex.client).toEqual({ id: 2, name: "Globex Ltd" });
       expect(globex.locations).toEqual([{ value: "2", label: "Globex London" }]);
-      expect(globex.notice).toBe(
-        "Dave Davies is this client's primary contact; ticking Primary here demotes them.",
-      );
+      expect(globex.notice).toBeNull();
+      expect(globex.primaryHolder).toBe("Dave Davies");
       // Initech has neither locations nor a primary contact.
       const initech = expectView(await b.openCreate("Initech"), "form");
       expect(initech.client).toEqual({ id: 3, name: "Initech & Partners" });
       expect(initech.locations).toEqual([]);
-      expect(initech.notice).toBeNull();
+      expect(initech.primaryHolder).toBeNull();
     });
 
     it("archived locations are not offered", async () => {
@@ -136,6 +138,7 @@ describe("opening the contact forms", () => {
         errors: {},
         locations: [],
         notice: 'Several clients match "Acme"; pick one.',
+        primaryHolder: null,
       });
       // An exact name still wins over the other partial matches.
       const exact = expectView(await b.openCreate("acme labs"), "form");
@@ -209,7 +212,8 @@ describe("opening the contact forms", () => {
         },
         errors: {},
         locations: [{ value: "1", label: "Acme HQ" }],
-        notice: ALICE_IS_PRIMARY,
+        notice: null,
+        primaryHolder: ALICE_IS_PRIMARY,
       });
       // The form was filled from a fresh read of the contact, not only from the list.
       expect(
@@ -222,6 +226,7 @@ describe("opening the contact forms", () => {
       expect(form.contactId).toBe(1);
       expect(form.values.primary).toBe(true);
       expect(form.notice).toBeNull();
+      expect(form.primaryHolder).toBeNull();
     });
 
     it("by id → tags ITFlow's email parser left in the name are stripped, notes kept as stored", async () => {
@@ -243,9 +248,8 @@ describe("opening the contact forms", () => {
         technical: false,
       });
       expect(form.locations).toEqual([{ value: "2", label: "Globex London" }]);
-      expect(form.notice).toBe(
-        "Dave Davies is this client's primary contact; ticking Primary here demotes them.",
-      );
+      expect(form.notice).toBeNull();
+      expect(form.primaryHolder).toBe("Dave Davies");
     });
 
     it("a number stored with its country code is shown as people write it", async () => {

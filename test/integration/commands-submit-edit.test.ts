@@ -49,6 +49,8 @@ describe("submitForm: edit", () => {
       created: false,
       changes: [{ key: "title", label: "Title", before: "IT Manager", after: "CTO" }],
       demotedPrimary: null,
+      differences: [],
+      cleaned: [],
     });
     expect(card.contact).toMatchObject({
       id: 2,
@@ -191,7 +193,13 @@ describe("submitForm: edit", () => {
     for (const id of [1, 2, 3, 5]) {
       const form = await b.editForm({ contactId: id });
       const card = expectView(await b.submit(editSubmission(form, {}, `view-${id}`)), "card");
-      expect(card.saved, `contact ${id}`).toEqual({ created: false, changes: [], demotedPrimary: null });
+      expect(card.saved, `contact ${id}`).toEqual({
+        created: false,
+        changes: [],
+        demotedPrimary: null,
+        differences: [],
+        cleaned: [],
+      });
       expect(card.contact.id).toBe(id);
     }
     expect(updates()).toHaveLength(0);
@@ -303,17 +311,66 @@ describe("submitForm: edit", () => {
     expect(updates()).toHaveLength(1);
   });
 
+  it("a name with a NUL and a title with a right-to-left override: neither reaches ITFlow, and the save is not called unsaved", async () => {
+    const b = bot();
+    const form = await b.editForm({ contactId: 2 });
+    const view = await b.submit(editSubmission(form, { name: "Bo\u0000b", title: "\u202Eexe.live" }));
+    const card = expectView(view, "card");
+    expect(card.contact).toMatchObject({ name: "Bob", title: "exe.live" });
+    expect(card.saved).toMatchObject({ created: false, differences: [], cleaned: ["Name", "Title"] });
+    const sent = updates()[0]?.body as Record<string, unknown>;
+    expect(sent.contact_name).toBe("Bob");
+    expect(sent.contact_title).toBe("exe.live");
+    expect(rowOf(env.fake, 2)).toMatchObject({ contact_name: "Bob", contact_title: "exe.live" });
+  });
+
+  it("ITFlow storing a field otherwise than typed → saved, with what ITFlow holds named field by field", async () => {
+    const b = bot();
+    await b.ctx.directory.warm();
+    const form = await b.editForm({ contactId: 2 });
+    env.fake.clearRequests();
+    const gate = new RequestGate(env.fake);
+    const saving = b.submit(editSubmission(form, { title: "CTO", department: "IT" }));
+    // Let the checks and the update through; hold the read-back.
+    for (;;) {
+      const request = await gate.arrival();
+      gate.pass();
+      if (request.path.endsWith("update.php")) break;
+    }
+    await gate.arrival();
+    // Whatever ITFlow did on its side (a trigger, a collation, a plugin): it holds another title.
+    rowOf(env.fake, 2)!.contact_title = "CTO (acting)";
+    gate.open();
+    const card = expectView(await saving, "card");
+    expect(card.saved?.differences).toEqual([
+      { key: "title", label: "Title", typed: "CTO", stored: "CTO (acting)" },
+    ]);
+    expect(card.saved?.changes.map((c) => [c.key, c.after])).toEqual([
+      ["title", "CTO (acting)"],
+      ["department", "IT"],
+    ]);
+    expect(card.contact.title).toBe("CTO (acting)");
+  });
+
+  it("a phone typed with its extension (555 123 4567 ext. 12) → the extension field holds 12", async () => {
+    const b = bot();
+    const form = await b.editForm({ contactId: 2 });
+    const card = expectView(await b.submit(editSubmission(form, { phone: "555 123 4567 ext. 12" })), "card");
+    expect(card.contact.phones[0]).toMatchObject({ digits: "5551234567", extension: "12" });
+    expect(rowOf(env.fake, 2)).toMatchObject({ contact_phone: "5551234567", contact_extension: "12" });
+  });
+
   it("making a contact primary → saved.demotedPrimary names Alice, who is no longer primary in ITFlow", async () => {
     const b = bot();
     const form = await b.editForm({ contactId: 2 });
-    expect(form.notice).toBe(
-      "Alice Anderson is this client's primary contact; ticking Primary here demotes them.",
-    );
+    expect(form.primaryHolder).toBe("Alice Anderson");
     const card = expectView(await b.submit(editSubmission(form, { primary: true })), "card");
     expect(card.saved).toEqual({
       created: false,
       changes: [{ key: "primary", label: "Primary contact", before: false, after: true }],
       demotedPrimary: "Alice Anderson",
+      differences: [],
+      cleaned: [],
     });
     expect(rowOf(env.fake, 1)?.contact_primary).toBe("0");
     expect(rowOf(env.fake, 2)?.contact_primary).toBe("1");

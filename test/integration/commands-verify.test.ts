@@ -47,6 +47,8 @@ describe("verify", () => {
 
   it("answers a match with the contact's name and client, reading the PIN afresh each time", async () => {
     const b = bots.bot();
+    // Loaded, so the contact comes from the list and every contact_id read is a PIN check.
+    await b.ctx.directory.warm();
     expect(answer(await b.verify({ contactId: ALICE, attempt: "  quokka   7351 " }))).toBe(
       "✅ Alice Anderson (Acme Corp) gave the right PIN.",
     );
@@ -58,6 +60,7 @@ describe("verify", () => {
 
   it("counts wrong answers down, locks the contact on the third for 15 minutes, then reads no PIN", async () => {
     const b = bots.bot();
+    await b.ctx.directory.warm();
     const before = Date.now();
     expect(answer(await b.verify({ contactId: ALICE, attempt: "quokka 7350" }))).toBe(
       "❌ That is not Alice Anderson's PIN. 2 tries left before verification is locked for 15 minutes.",

@@ -6,7 +6,7 @@ import { classifyQuery } from "../../src/contacts/query.js";
 import { ItflowClient } from "../../src/itflow/client.js";
 import { silentLogger } from "../../src/log.js";
 import { MemoryStore } from "../../src/store.js";
-import { type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
+import { contactsAnswer, type FakeItflow, startFakeItflow } from "../fakes/itflow/index.js";
 
 describe("ContactDirectory", () => {
   let fake: FakeItflow;
@@ -122,6 +122,66 @@ describe("ContactDirectory", () => {
     expect(await names("+44 7700 900456")).toEqual(["Eve Evans"]);
     expect(await names("4567")).toEqual(["Alice Anderson", "Bob Brown"]);
     expect(await names("555-123-4567 x101")).toEqual(["Alice Anderson", "Bob Brown"]);
+  });
+
+  it("a refresh that sees fewer clients drops their contacts at once, before the contact pages arrive", async () => {
+    fake.state.keys.push({ apiKey: "KEY_TWO_CLIENTS", clientIds: [1, 2], level: 2 });
+    make("KEY_TWO_CLIENTS");
+    await directory.warm();
+    expect(await names("dave")).toEqual(["Dave Davies"]);
+    expect(await names("dave@globex.example")).toEqual(["Dave Davies"]);
+    // The key's ITFlow user loses Globex; the next refresh's contact pages are slow to come.
+    fake.state.keys.find((k) => k.apiKey === "KEY_TWO_CLIENTS")!.clientIds = [1];
+    fake.hang(true, (r) => r.path.endsWith("contacts/read.php") && r.query.offset !== undefined);
+    clock += 300_001;
+    directory.refreshIfStale();
+    await expect.poll(() => names("dave")).toEqual([]);
+    expect(await names("dave@globex.example")).toEqual([]);
+    expect(await names("+44 7700 900123")).toEqual([]);
+    expect(await names("alice")).toEqual(["Alice Anderson"]);
+    fake.hang(false);
+  });
+
+  it("a key revoked while nobody searches: the failed refresh drops the list, and the timer's next load brings it back", async () => {
+    await directory.warm();
+    const admin = fake.state.keys.find((k) => k.apiKey === "KEY_ADMIN")!;
+    admin.expired = true;
+    clock += 300_001;
+    await directory.refresh().catch(() => {});
+    expect(directory.status().contacts).toBe(0);
+    await expect(find("alice")).rejects.toMatchObject({ kind: "auth" });
+    admin.expired = false;
+    clock += 30_001; // past the pause after a failed load
+    directory.refreshIfStale();
+    await expect.poll(() => directory.status().contacts).toBe(11);
+    expect(await names("alice")).toEqual(["Alice Anderson"]);
+  });
+
+  it("between refreshes the key is checked every minute, so a revoked key stops the answers from memory", async () => {
+    await directory.warm();
+    fake.state.keys.find((k) => k.apiKey === "KEY_ADMIN")!.expired = true;
+    directory.checkKeyIfDue(); // too soon after the load: nothing asked
+    expect(directory.status().contacts).toBe(11);
+    clock += 60_001;
+    fake.clearRequests();
+    directory.checkKeyIfDue();
+    await expect.poll(() => directory.status().contacts).toBe(0);
+    expect(fake.requests.map((r) => [r.path, r.query.limit])).toEqual([["/api/v1/clients/read.php", "1"]]);
+    await expect(find("alice")).rejects.toMatchObject({ kind: "auth" });
+  });
+
+  it("an exact read never replaces the list's copy of a contact", async () => {
+    await directory.warm();
+    // ITFlow answers an email that is not in the list with a row for Alice's id (#1) holding it.
+    fake.respondNext(
+      1,
+      contactsAnswer([
+        { ...fake.state.contacts[0]!, contact_name: "Not Alice", contact_email: "x@else.example" },
+      ]),
+    );
+    expect(await names("x@else.example")).toEqual(["Not Alice"]);
+    expect(await names("alice")).toEqual(["Alice Anderson"]);
+    expect(await names("not alice")).toEqual([]);
   });
 
   it("finds accented names without the accents and names with HTML from the email parser", async () => {

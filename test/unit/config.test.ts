@@ -23,6 +23,7 @@ describe("loadCoreConfig", () => {
         timeoutMs: 5000,
         pageSize: 500,
       },
+      actionTimeoutMs: 8000,
       phoneRegion: "US",
       cacheTtlMs: 60_000,
       refreshMs: 300_000,

@@ -101,7 +101,18 @@ function views(): Array<[string, View]> {
         kind: "card",
         contact: c,
         canEdit: true,
-        saved: { created: false, changes: allChanges, demotedPrimary: fill(200) },
+        saved: {
+          created: false,
+          changes: allChanges,
+          demotedPrimary: fill(200),
+          differences: allChanges.map((c) => ({
+            key: c.key,
+            label: c.label,
+            typed: c.before,
+            stored: c.after,
+          })),
+          cleaned: CONTACT_FIELDS.map((f) => f.label),
+        },
       },
     ]);
     out.push([
@@ -110,7 +121,7 @@ function views(): Array<[string, View]> {
         kind: "card",
         contact: c,
         canEdit: true,
-        saved: { created: true, changes: [], demotedPrimary: null },
+        saved: { created: true, changes: [], demotedPrimary: null, differences: [], cleaned: [] },
       },
     ]);
   }
@@ -164,6 +175,7 @@ function form(mode: "create" | "edit", locations: number, overrides: Partial<For
     errors,
     locations: Array.from({ length: locations }, (_, i) => ({ value: String(i + 1), label: fill(200) })),
     notice: fill(500),
+    primaryHolder: fill(200),
     ...overrides,
   };
 }
@@ -204,8 +216,9 @@ describe("Discord messages stay within Discord's limits", () => {
   });
 
   it("a card with every button (Verify caller too) fits one row of five", () => {
+    // Not archived: an archived card offers no Edit.
     const out = renderView(
-      { kind: "card", contact: worst, canEdit: true, canVerify: true },
+      { kind: "card", contact: { ...worst, archived: false }, canEdit: true, canVerify: true },
       { region: "US" },
     );
     expect(checkMessage(apiJson(out))).toEqual([]);

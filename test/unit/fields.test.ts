@@ -34,6 +34,67 @@ describe("validateDraft", () => {
         technical: false,
         locationId: 1,
       },
+      cleaned: [],
+    });
+  });
+
+  it("removes control characters and bidirectional overrides before anything is sent, and says where", () => {
+    const r = validateDraft(
+      {
+        ...valid,
+        name: "Bo\u0000b",
+        title: "\u202Eexe.live",
+        department: "Sales\tEMEA\nNorth",
+        notes: "Line one\nLine\ttwo\u0007",
+      },
+      "create",
+      "US",
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      draft: { name: "Bob", title: "exe.live", department: "Sales EMEA North", notes: "Line one\nLine\ttwo" },
+      cleaned: ["title", "department", "notes", "name"].sort(
+        (a, b) => CONTACT_FIELDS.findIndex((f) => f.key === a) - CONTACT_FIELDS.findIndex((f) => f.key === b),
+      ),
+    });
+  });
+
+  it("reads an extension written after the phone number into the extension field", () => {
+    for (const phone of ["555 123 4567 ext. 12", "5551234567 x12", "(555) 123-4567 extension 12"]) {
+      expect(validateDraft({ ...valid, phone }, "create", "US")).toMatchObject({
+        ok: true,
+        draft: { phone: "5551234567", extension: "12" },
+      });
+    }
+    // The same extension in both places is fine; two different ones are a question for the user.
+    expect(validateDraft({ ...valid, phone: "5551234567 x12", extension: "12" }, "create", "US").ok).toBe(
+      true,
+    );
+    expect(validateDraft({ ...valid, phone: "5551234567 x12", extension: "101" }, "create", "US")).toEqual({
+      ok: false,
+      errors: { phone: "Phone says extension 12 but Extension says 101: keep one." },
+    });
+    // An edit form's Extension left as it was gives way to the one typed with the number.
+    expect(
+      validateDraft({ ...valid, phone: "5551234567 x12", extension: "101" }, "edit", "US", {
+        extension: "101",
+      }),
+    ).toMatchObject({ ok: true, draft: { extension: "12" } });
+    // ITFlow keeps no extension for a mobile.
+    expect(validateDraft({ ...valid, mobile: "5551234567 x12" }, "create", "US")).toMatchObject({
+      ok: false,
+      errors: { mobile: expect.stringContaining("extension only with the phone number") },
+    });
+  });
+
+  it("says the notes limit is the bot's own, not ITFlow's", () => {
+    const r = validateDraft({ ...valid, notes: "n".repeat(3001) }, "create", "US");
+    expect(r).toMatchObject({
+      ok: false,
+      errors: {
+        notes:
+          "Notes is 3001 characters long; this form takes at most 3000 (ITFlow itself holds up to 65,535 bytes: write longer notes in ITFlow).",
+      },
     });
   });
 

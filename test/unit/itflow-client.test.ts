@@ -6,6 +6,7 @@ import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ContactDraft } from "../../src/contacts/types.js";
 import { ItflowClient, type ItflowClientOptions } from "../../src/itflow/client.js";
+import { Deadline } from "../../src/itflow/deadline.js";
 import { ItflowError } from "../../src/itflow/errors.js";
 import { createLogger } from "../../src/log.js";
 
@@ -338,7 +339,10 @@ describe("what reads send", () => {
   });
 
   it("does not ask ITFlow for an empty or non-digit phone (an empty value matches blank phones)", async () => {
-    const { url, seen } = await serve(() => ({ status: 200, body: rows(row(3, { contact_phone: "" })) }));
+    const { url, seen } = await serve(() => ({
+      status: 200,
+      body: rows(row(3, { contact_phone: "5551234567" })),
+    }));
     const c = client(url);
     expect(await c.findContactsByPhone("")).toEqual([]);
     expect(await c.findContactsByPhone("555-123-4567")).toEqual([]);
@@ -447,12 +451,14 @@ describe("timeouts, unreachable servers and retries", () => {
     expect(elapsed).toBeLessThan(1500);
   });
 
-  it("reports a refused connection as unreachable, naming only the origin", async () => {
+  it("reports a refused connection as unreachable, naming the address only in the detail for the log", async () => {
     const { url } = await serve(() => ({ status: 200 }));
     for (const s of servers.splice(0)) await new Promise((resolve) => s.close(resolve));
     const err = await failure(client(url, { readRetries: 0 }).getContact(1));
     expect(err.kind).toBe("unreachable");
-    expect(err.message).toBe(`Could not reach ITFlow at ${url} (connection refused).`);
+    expect(err.message).toBe("Could not reach ITFlow (connection refused).");
+    expect(err.message).not.toContain("127.0.0.1");
+    expect(err.detail).toBe(`ITFLOW_URL ${url}, ECONNREFUSED`);
   });
 
   it("retries a read that got 500 and succeeds on the third attempt", async () => {
@@ -503,6 +509,98 @@ describe("timeouts, unreachable servers and retries", () => {
     expect(err.status).toBe(500);
     expect(err.message).toContain("longer than its ITFlow column allows");
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe("one deadline per action, retries included", () => {
+  it("a hanging server: the read and its retries end at the action's deadline, which the message names", async () => {
+    const { url, seen } = await serve(() => "hang");
+    const c = client(url, { timeoutMs: 1000, readRetries: 2, retryBaseDelayMs: 1 });
+    const started = performance.now();
+    const err = await failure(c.getContact(1, { deadline: new Deadline(2000) }));
+    const waited = performance.now() - started;
+    // Three attempts of 1 s would have taken 3 s and said "within 1 s"; the second attempt gets
+    // what is left of the 2 s.
+    expect(waited).toBeGreaterThanOrEqual(1800);
+    expect(waited).toBeLessThan(2000);
+    expect(seen).toHaveLength(2);
+    expect(err.kind).toBe("timeout");
+    expect(err.message).toMatch(/^ITFlow did not answer within 1\.9 s\.$/);
+  });
+
+  it("starts no retry that could not get a fair attempt before the deadline", async () => {
+    const { url, seen } = await serve(() => ({ status: 503 }));
+    const deadline = new Deadline(300);
+    const err = await failure(
+      client(url, { readRetries: 5, retryBaseDelayMs: 1 }).getContact(1, { deadline }),
+    );
+    expect(err.status).toBe(503);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("sends no write when the action has too little time left to hear its answer, and says nothing was sent", async () => {
+    const { url, seen } = await serve(() => ({ status: 200, body: TRUE_1 }));
+    const err = await failure(client(url).createContact(7, DRAFT, { deadline: new Deadline(500) }));
+    expect(err.kind).toBe("timeout");
+    expect(err.message).toContain("nothing was sent");
+    expect(err.message).not.toContain("may have been saved");
+    expect(seen).toHaveLength(0);
+  });
+
+  it("a write that hangs is sent once and ends at the deadline, saying it may have been saved", async () => {
+    const { url, seen } = await serve(() => "hang");
+    const started = performance.now();
+    const err = await failure(
+      client(url, { timeoutMs: 5000, readRetries: 5 }).createContact(7, DRAFT, {
+        deadline: new Deadline(1200),
+      }),
+    );
+    expect(performance.now() - started).toBeLessThan(1400);
+    expect(err.message).toMatch(
+      /^ITFlow did not answer within 1\.\d s\. The change may have been saved anyway/,
+    );
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe("exact reads show only what was asked for", () => {
+  it("drops rows of an email lookup that do not carry that address (case, accents and spaces aside)", async () => {
+    const { url } = await serve(() => ({
+      status: 200,
+      body: rows(
+        row(1, { contact_email: "Nobody9@Nowhere.Example " }),
+        row(2, { contact_email: "alice@acme.example" }),
+        row(3, { contact_email: "nobodý9@nowhere.example" }),
+        ...Array.from({ length: 50 }, (_, i) => row(100 + i)),
+      ),
+    }));
+    const found = await client(url).findContactsByEmail("nobody9@nowhere.example");
+    expect(found.map((c) => c.id)).toEqual([1, 3]);
+  });
+
+  it("drops rows of a phone lookup that hold neither that phone nor that mobile, and of an id lookup with another id", async () => {
+    const { url } = await serve((req) => ({
+      status: 200,
+      body: req.query.has("contact_id")
+        ? rows(row(9), row(5))
+        : rows(row(1, { contact_mobile: "5551234567" }), row(2, { contact_phone: "15551234567" })),
+    }));
+    const c = client(url);
+    expect((await c.findContactsByPhone("5551234567")).map((x) => x.id)).toEqual([1]);
+    expect((await c.getContact(5))?.id).toBe(5);
+  });
+
+  it("refuses unread an answer far bigger than what was asked for", async () => {
+    const padding = "x".repeat(200_000);
+    const huge = rows(...Array.from({ length: 60 }, (_, i) => row(i + 1, { contact_notes: padding })));
+    const { url, seen } = await serve(() => ({ status: 200, body: huge }));
+    const c = client(url, { readRetries: 2 });
+    const err = await failure(c.findContactsByEmail("p1@acme.example"));
+    expect(err.kind).toBe("malformed");
+    expect(err.message).toMatch(/far bigger answer than what was asked for can be \(over \d+ MB\)/);
+    // Malformed is not worth repeating; and a one-row read gets a smaller allowance still.
+    expect(seen).toHaveLength(1);
+    expect((await failure(c.getContact(1))).kind).toBe("malformed");
   });
 });
 
@@ -645,16 +743,28 @@ describe("updateContact: the recipe that is safe on 25.12, 26.07 and 26.08", () 
     expect(after.name).toBe("Ada Lovelace");
   });
 
-  it("fails when the read-back does not hold the draft, whatever ITFlow said", async () => {
+  it("fails when the read-back shows nothing changed, whatever ITFlow said", async () => {
+    for (const said of [TRUE_1, WRITE_FALSE]) {
+      const { url } = await updateServer(said, stored);
+      const err = await failure(client(url).updateContact(4, DRAFT));
+      expect(err.kind).toBe("rejected");
+      expect(err.message).toContain("ITFlow did not save the change to contact #4");
+      expect(err.message).toContain("(name, title, email,");
+      // Messages are logged as well as shown: ids, never names.
+      expect(err.message).not.toContain("Carol");
+    }
+  });
+
+  it("never calls a save that changed the contact unsaved: it names the fields ITFlow holds otherwise", async () => {
     for (const said of [TRUE_1, WRITE_FALSE]) {
       const { url } = await updateServer(
         said,
         storedAs({ ...DRAFT, title: "Something else", billing: false }),
       );
-      const err = await failure(client(url).updateContact(4, DRAFT));
-      expect(err.kind).toBe("rejected");
-      expect(err.message).toContain("ITFlow did not save the change");
-      expect(err.message).toContain("title, billing flag");
+      const { after, unsaved } = await client(url).updateContact(4, DRAFT);
+      expect(after.name).toBe("Ada Lovelace");
+      expect(after.title).toBe("Something else");
+      expect(unsaved).toEqual(["title", "billing"]);
     }
   });
 

@@ -254,7 +254,7 @@ describe("how ITFlow stores a draft", () => {
 describe("network failures and backoff", () => {
   const ctx = {
     origin: "https://itflow.example.com:8443",
-    timeoutMs: 5000,
+    waitedMs: 5000,
     connectTimeoutMs: 3000,
     isWrite: false,
   };
@@ -264,9 +264,9 @@ describe("network failures and backoff", () => {
       code: "ECONNREFUSED",
     });
     const err = networkError(undiciLike, { ...ctx, deadlineHit: false });
-    expect(err.message).toBe(
-      "Could not reach ITFlow at https://itflow.example.com:8443 (connection refused).",
-    );
+    // The message reaches chat channels, so it names no address; the log gets it from `detail`.
+    expect(err.message).toBe("Could not reach ITFlow (connection refused).");
+    expect(err.detail).toBe("ITFLOW_URL https://itflow.example.com:8443, ECONNREFUSED");
     expect(err.cause).toBeUndefined();
     expect(networkError(new Error("x"), { ...ctx, deadlineHit: true }).message).toBe(
       "ITFlow did not answer within 5 s.",
@@ -280,7 +280,7 @@ describe("network failures and backoff", () => {
       }),
     ).toMatchObject({
       kind: "timeout",
-      message: "Could not connect to ITFlow at https://itflow.example.com:8443 within 3 s.",
+      message: "Could not connect to ITFlow within 3 s.",
     });
   });
 
@@ -288,6 +288,8 @@ describe("network failures and backoff", () => {
     expect(formatDuration(5000)).toBe("5 s");
     expect(formatDuration(1500)).toBe("1.5 s");
     expect(formatDuration(300)).toBe("300 ms");
+    expect(formatDuration(7_946)).toBe("7.9 s");
+    expect(formatDuration(8_012)).toBe("8 s");
   });
 
   it("draws full-jitter delays in [0, base·2^attempt]", () => {

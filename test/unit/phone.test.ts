@@ -404,18 +404,31 @@ describe("telUri", () => {
 });
 
 describe("phoneForStorage", () => {
+  const digits = (typed: string, region: "US" | "GB" = "US") => phoneForStorage(typed, region)?.digits;
+
   it("stores what ITFlow's own forms would", () => {
-    expect(phoneForStorage("(555) 123-4567", "US")).toBe("5551234567");
-    expect(phoneForStorage("+1 555 123 4567", "US")).toBe("5551234567");
-    expect(phoneForStorage("1-555-123-4567", "US")).toBe("5551234567");
-    expect(phoneForStorage("+44 7700 900123", "US")).toBe("447700900123");
-    expect(phoneForStorage("07700 900123", "GB")).toBe("7700900123");
-    expect(phoneForStorage("07700 900123", "US")).toBe("07700900123");
+    expect(digits("(555) 123-4567")).toBe("5551234567");
+    expect(digits("+1 555 123 4567")).toBe("5551234567");
+    expect(digits("1-555-123-4567")).toBe("5551234567");
+    expect(digits("+44 7700 900123")).toBe("447700900123");
+    expect(digits("07700 900123", "GB")).toBe("7700900123");
+    expect(digits("07700 900123")).toBe("07700900123");
+    expect(phoneForStorage("(555) 123-4567", "US")?.extension).toBeNull();
   });
 
-  it("refuses what is not a phone number, and numbers with an extension", () => {
+  it("reads an extension written after the number apart, for the extension field", () => {
+    expect(phoneForStorage("555 123 4567 ext. 12", "US")).toEqual({ digits: "5551234567", extension: "12" });
+    expect(phoneForStorage("5551234567 x123", "US")).toEqual({ digits: "5551234567", extension: "123" });
+    expect(phoneForStorage("555-123-4567 x101", "US")).toEqual({ digits: "5551234567", extension: "101" });
+    expect(phoneForStorage("+44 20 7946 0958 extension 7", "US")).toEqual({
+      digits: "442079460958",
+      extension: "7",
+    });
+  });
+
+  it("refuses what is not a phone number", () => {
     expect(phoneForStorage("12", "US")).toBeNull();
     expect(phoneForStorage("call me", "US")).toBeNull();
-    expect(phoneForStorage("555-123-4567 x101", "US")).toBeNull();
+    expect(phoneForStorage("x101", "US")).toBeNull();
   });
 });

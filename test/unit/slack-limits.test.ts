@@ -252,19 +252,25 @@ function cards(): ContactCardView[] {
       kind: "card",
       contact: HUGE,
       canEdit: true,
-      saved: { created: true, changes: [], demotedPrimary: long(200) },
+      saved: { created: true, changes: [], demotedPrimary: long(200), differences: [], cleaned: [] },
     },
     {
       kind: "card",
       contact: HUGE,
       canEdit: true,
-      saved: { created: false, changes, demotedPrimary: long(200) },
+      saved: {
+        created: false,
+        changes,
+        demotedPrimary: long(200),
+        differences: changes.map((c) => ({ key: c.key, label: c.label, typed: c.before, stored: c.after })),
+        cleaned: CONTACT_FIELDS.map((f) => f.label),
+      },
     },
     {
       kind: "card",
       contact: ALICE,
       canEdit: true,
-      saved: { created: false, changes: [], demotedPrimary: null },
+      saved: { created: false, changes: [], demotedPrimary: null, differences: [], cleaned: [] },
     },
   ];
 }
@@ -275,6 +281,7 @@ function views(): View[] {
   ).flatMap((level) => [
     { kind: "notice", level, text: "Short." },
     { kind: "notice", level, text: long(5000), createFrom: long(5000), contact: HUGE },
+    { kind: "notice", level, text: long(5000), archived: Array.from({ length: 10 }, () => HUGE) },
   ]);
   return [
     ...cards(),
@@ -313,10 +320,11 @@ function forms(): FormView[] {
     errors: {},
     locations: [],
     notice: null,
+    primaryHolder: null,
   };
   return [
     base,
-    { ...base, client: { id: 1, name: long(300) }, locations, notice: long(5000) },
+    { ...base, client: { id: 1, name: long(300) }, locations, notice: long(5000), primaryHolder: long(300) },
     { ...base, client: { id: 1, name: "Acme" }, values: full, errors, locations },
     {
       ...base,

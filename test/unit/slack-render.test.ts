@@ -15,6 +15,38 @@ import {
 import type { FormView } from "../../commands/views.js";
 import { stateOf } from "../fakes/slack/modal-state.js";
 
+describe("archived matches", () => {
+  it("a notice for archived-only matches offers to show each, and no Create button", () => {
+    const archived = {
+      id: 11,
+      name: "Zed Archived",
+      title: "",
+      email: "zed@acme.example",
+      department: "",
+      phones: [],
+      client: { id: 1, name: "Acme Corp" },
+      location: null,
+      flags: { primary: false, important: false, billing: false, technical: false },
+      notes: "",
+      notesTruncated: false,
+      archived: true,
+      itflowUrl: "https://itflow.example.com/agent/contact_details.php?client_id=1&contact_id=11",
+      raw: { phone: "", mobile: "", extension: "" },
+    };
+    const message = renderMessage({
+      kind: "notice",
+      level: "notFound",
+      text: 'No active contact matches "zed", but an archived contact does.',
+      archived: [archived],
+    });
+    const json = JSON.stringify(message.blocks);
+    expect(json).toContain("Zed Archived");
+    expect(json).toContain('"action_id":"contact_open","value":"11"');
+    expect(json).toContain("Show archived contact");
+    expect(json).not.toContain("contact_create");
+  });
+});
+
 describe("escaping", () => {
   it("turns Slack markup in data into text that shows as typed", () => {
     expect(escapeMrkdwn("<!channel> <@U123> <https://x|y> & co")).toBe(
@@ -77,6 +109,7 @@ const EDIT: FormView = {
   errors: {},
   locations: [{ value: "1", label: "Acme HQ" }],
   notice: null,
+  primaryHolder: null,
 };
 
 describe("form ↔ modal", () => {
@@ -133,6 +166,25 @@ describe("form ↔ modal", () => {
     expect(decodeMetadata(JSON.stringify({ m: "delete" }))).toBeNull();
     expect(responseUrlOf(encodeMetadata(meta))).toBe(meta.responseUrl);
     expect(responseUrlOf(undefined)).toBeNull();
+  });
+
+  it("whom ticking Primary demotes is said under the flags, next to the Primary box, not over the form", () => {
+    const modal = formModal(
+      { ...EDIT, values: { ...EDIT.values, primary: false }, primaryHolder: "Alice Anderson" },
+      {
+        responseUrl: null,
+      },
+    );
+    const sentence = "Alice Anderson is this client's primary contact; ticking Primary here demotes them.";
+    const flags = modal.blocks.find((b) => b.type === "input" && b.block_id === "flags") as {
+      hint?: { text: string };
+    };
+    expect(flags.hint?.text).toContain(`Primary contact: ${sentence}`);
+    const elsewhere = modal.blocks.filter((b) => b.block_id !== "flags");
+    expect(JSON.stringify(elsewhere)).not.toContain("primary contact");
+    // With nobody to demote, the Primary box keeps its general hint.
+    const plainForm = formModal(EDIT, { responseUrl: null });
+    expect(JSON.stringify(plainForm)).not.toContain("Alice Anderson is this client");
   });
 
   it("errors go inline when their block is on screen, else to a banner", () => {

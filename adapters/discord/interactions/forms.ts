@@ -1,11 +1,19 @@
 // The contact form on Discord: opening a step as a modal (always the first response, from cached
 // data), the client picker a create form needs first, saving a submitted step, and "Fix it".
 import type { ModalBuilder, ModalSubmitInteraction } from "discord.js";
+import { mayEdit } from "../../../commands/access.js";
 import type { Caller } from "../../../commands/caller.js";
+import { actionDeadline } from "../../../commands/context.js";
 import { failureNotice } from "../../../commands/failure.js";
-import { viewOfRows } from "../../../commands/find.js";
-import { formValuesOf, openCreateForm, openEditForm, submitForm } from "../../../commands/forms.js";
-import type { FormValues, FormView } from "../../../commands/views.js";
+import { findActive, viewOfRows } from "../../../commands/find.js";
+import {
+  formValuesOf,
+  openCreateForm,
+  openCreateFormFor,
+  openEditForm,
+  submitForm,
+} from "../../../commands/forms.js";
+import type { FormValues, FormView, NoticeView } from "../../../commands/views.js";
 import type { ContactRow } from "../../../src/contacts/directory.js";
 import { classifyQuery } from "../../../src/contacts/query.js";
 import type { Client } from "../../../src/contacts/types.js";
@@ -51,20 +59,21 @@ export async function openEditByQuery(
   const { ctx } = deps;
   const query = classifyQuery(text, ctx.region);
   if (query.kind === "id") return openEdit(deps, caller, query.id, 1);
-  if (!ctx.policy.canEdit(caller) || query.kind === "empty" || query.kind === "invalidEmail") {
+  if (!mayEdit(ctx, caller) || query.kind === "empty" || query.kind === "invalidEmail") {
     return render(deps, await openEditForm(ctx, caller, { query: text }));
   }
   // Resolve through the index and open from it: the modal must be the first response, and a
   // fresh ITFlow read here would spend the deadline (the version still guards the save).
-  let rows: ContactRow[];
+  let rows: ContactRow[] | NoticeView;
   try {
-    rows = await ctx.directory.find(query);
+    rows = await findActive(ctx, text, query, actionDeadline(ctx));
   } catch (error) {
     return render(deps, failureNotice(error, ctx.logger, "looking up the contact to edit"));
   }
+  if ("kind" in rows) return render(deps, rows);
   const only = rows.length === 1 ? rows[0] : undefined;
   if (only) return openEdit(deps, caller, only.contact.id, 1);
-  return render(deps, viewOfRows(ctx, caller, text.trim(), rows));
+  return render(deps, viewOfRows(ctx, caller, text, rows));
 }
 
 /** A create form for a chosen client, with its locations and the primary-contact hint. */
@@ -74,25 +83,9 @@ async function createFormFor(
   client: Client,
   values: FormValues,
 ): Promise<FormView | MessageOut> {
-  const view = await openCreateForm(deps.ctx, caller, client.name);
-  if (view.kind === "form" && view.client?.id === client.id)
-    return { ...view, values: { ...view.values, ...values } };
-  if (view.kind === "notice" && (view.level === "denied" || view.level === "error"))
-    return render(deps, view);
-  // Two clients share the name (or it changed meanwhile): build the form for the one picked.
-  const locations = await deps.ctx.directory.locationsOf(client.id);
-  return {
-    kind: "form",
-    mode: "create",
-    title: "New contact",
-    contactId: null,
-    version: null,
-    client: { id: client.id, name: client.name },
-    values,
-    errors: {},
-    locations: locations.map((l) => ({ value: String(l.id), label: l.name })),
-    notice: null,
-  };
+  const view = await openCreateFormFor(deps.ctx, caller, client.id);
+  if (view.kind !== "form") return render(deps, view);
+  return { ...view, values: { ...view.values, ...values } };
 }
 
 /** Values a search that found nothing suggests for the new contact. */
@@ -213,6 +206,7 @@ export async function submitStep(
       errors: {},
       locations: [],
       notice: null,
+      primaryHolder: null,
     };
     await sessions.save({ id: action.sessionId, ...ownerOf(caller), form: { ...form, values, errors: {} } });
     return renderSaveFailure(view, action.sessionId, action.step, { region: ctx.region });

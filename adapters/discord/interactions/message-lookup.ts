@@ -2,6 +2,7 @@
 import type { MessageContextMenuCommandInteraction } from "discord.js";
 import type { CountryCode } from "libphonenumber-js";
 import type { Caller } from "../../../commands/caller.js";
+import { actionDeadline } from "../../../commands/context.js";
 import { failureNotice } from "../../../commands/failure.js";
 import { viewOfRows } from "../../../commands/find.js";
 import type { ContactRow } from "../../../src/contacts/directory.js";
@@ -34,7 +35,10 @@ export async function lookUpMessage(
     return noticeMessage("That message holds no email address or phone number to look up.");
   const rows = new Map<number, ContactRow>();
   try {
-    const results = await Promise.all(terms.map((t) => ctx.directory.find(classifyQuery(t, ctx.region))));
+    const deadline = actionDeadline(ctx);
+    const results = await Promise.all(
+      terms.map((t) => ctx.directory.find(classifyQuery(t, ctx.region), { deadline })),
+    );
     for (const row of results.flat()) if (!rows.has(row.contact.id)) rows.set(row.contact.id, row);
   } catch (error) {
     return render(deps, failureNotice(error, ctx.logger, "looking up the message's contacts"));

@@ -9,10 +9,14 @@ import type {
   ModalSubmitInteraction,
   StringSelectMenuInteraction,
 } from "discord.js";
+import { mayEdit } from "../../../commands/access.js";
 import type { Caller } from "../../../commands/caller.js";
+import { actionDeadline } from "../../../commands/context.js";
+import { failureNotice } from "../../../commands/failure.js";
 import { findContacts } from "../../../commands/find.js";
 import { help } from "../../../commands/help.js";
 import { summarize } from "../../../commands/summary.js";
+import type { ContactRow } from "../../../src/contacts/directory.js";
 import { CONTACT_COMMAND, LOOKUP_MESSAGE_COMMAND, OPTIONS, SUBCOMMANDS } from "../commands-definition.js";
 import { parseAction } from "../custom-id.js";
 import { renderCard, renderHelp } from "../render/embeds.js";
@@ -53,8 +57,9 @@ function describe(interaction: Interaction): Record<string, unknown> {
   };
   if (interaction.isCommand() || interaction.isAutocomplete())
     return { ...base, command: interaction.commandName };
+  // A custom_id can carry what was searched ("Create contact" prefills from it): only its kind is logged.
   if (interaction.isMessageComponent() || interaction.isModalSubmit())
-    return { ...base, customId: interaction.customId };
+    return { ...base, action: parseAction(interaction.customId)?.kind ?? "unknown" };
   return base;
 }
 
@@ -65,11 +70,23 @@ async function contactCard(
   sharedBy?: string,
 ): Promise<MessageOut> {
   const { ctx } = deps;
-  const row = (await ctx.directory.getCached(contactId)) ?? (await ctx.directory.getFresh(contactId));
+  let row: ContactRow | null;
+  try {
+    row =
+      (await ctx.directory.getCached(contactId)) ??
+      (await ctx.directory.getFresh(contactId, actionDeadline(ctx)));
+  } catch (error) {
+    return render(deps, failureNotice(error, ctx.logger, "showing the contact"));
+  }
   if (!row) return noticeMessage(`Contact #${contactId} no longer exists in ITFlow.`, "notFound");
   const contact = summarize(row, ctx.region, ctx.itflowUrl);
   return renderCard(
-    { kind: "card", contact, canEdit: ctx.policy.canEdit(caller), canVerify: ctx.policy.canVerify(caller) },
+    {
+      kind: "card",
+      contact,
+      canEdit: mayEdit(ctx, caller),
+      canVerify: ctx.policy.canVerify(caller),
+    },
     { region: ctx.region, ...(sharedBy ? { sharedBy } : {}) },
   );
 }

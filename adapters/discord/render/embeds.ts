@@ -22,7 +22,7 @@ import type {
   NoticeView,
   View,
 } from "../../../commands/views.js";
-import type { FieldChange } from "../../../src/contacts/fields.js";
+import type { FieldChange, StoredDifference } from "../../../src/contacts/fields.js";
 import { formatPhone } from "../../../src/contacts/phone.js";
 import type { Client } from "../../../src/contacts/types.js";
 import { encodeAction, type FormStep } from "../custom-id.js";
@@ -107,6 +107,15 @@ function describeValue(change: FieldChange, value: FieldChange["before"], option
   return text.length > 80 ? `${[...text].slice(0, 79).join("")}…` : text;
 }
 
+function differencesText(differences: StoredDifference[], options: RenderOptions): string {
+  return differences
+    .map((d) => {
+      const as = { key: d.key, label: d.label, before: d.typed, after: d.stored };
+      return `**${md(d.label, 45)}:** you typed ${md(describeValue(as, d.typed, options), 200)}, ITFlow holds ${md(describeValue(as, d.stored, options), 200)}`;
+    })
+    .join("\n");
+}
+
 function changesText(changes: FieldChange[], options: RenderOptions): string {
   return changes
     .map(
@@ -127,7 +136,8 @@ export function contactEmbed(contact: ContactSummary, options: RenderOptions): A
   if (contact.department) fields.push(field("Department", md(contact.department, 300)));
   const flags = flagText(contact.flags);
   if (flags) fields.push(field("Flags", flags));
-  if (contact.notes) {
+  // Notes are often internal ("gate code …"): never in a copy shared with the channel.
+  if (contact.notes && !options.sharedBy) {
     const more = contact.notesTruncated ? "\n*(more in ITFlow)*" : "";
     fields.push(field("Notes", md(contact.notes, EMBED_LIMITS.fieldValue - more.length) + more, false));
   }
@@ -143,6 +153,7 @@ export function contactEmbed(contact: ContactSummary, options: RenderOptions): A
   return embed;
 }
 
+/** A card's buttons. A copy shared with the channel has none that act: only Open in ITFlow, as on Slack. */
 export function contactButtons(
   contact: ContactSummary,
   canEdit: boolean,
@@ -150,16 +161,15 @@ export function contactButtons(
   canVerify = false,
 ): Row {
   const buttons: APIButtonComponent[] = [];
-  if (canEdit) {
+  const shared = options.sharedBy !== undefined;
+  if (canEdit && !shared && !contact.archived) {
     buttons.push(
       button("Edit", encodeAction({ kind: "edit", step: 1, contactId: contact.id }), ButtonStyle.Primary),
+      button("More details", encodeAction({ kind: "edit", step: 2, contactId: contact.id })),
     );
-    if (!options.sharedBy) {
-      buttons.push(button("More details", encodeAction({ kind: "edit", step: 2, contactId: contact.id })));
-    }
   }
-  if (canVerify && !options.sharedBy) buttons.push(verifyButton(contact.id));
-  if (!options.sharedBy)
+  if (canVerify && !shared) buttons.push(verifyButton(contact.id));
+  if (!shared)
     buttons.push(button("Share in channel", encodeAction({ kind: "share", contactId: contact.id })));
   const open = linkButton("Open in ITFlow", contact.itflowUrl);
   if (open) buttons.push(open);
@@ -169,7 +179,7 @@ export function contactButtons(
 export function renderCard(view: ContactCardView, options: RenderOptions): MessageOut {
   const embed = contactEmbed(view.contact, options);
   if (view.saved) {
-    const { created, changes, demotedPrimary } = view.saved;
+    const { created, changes, demotedPrimary, differences, cleaned } = view.saved;
     const head = created
       ? "✅ Created in ITFlow."
       : changes.length === 0
@@ -177,11 +187,20 @@ export function renderCard(view: ContactCardView, options: RenderOptions): Messa
         : `✅ Saved ${changes.length} change${changes.length === 1 ? "" : "s"}.`;
     const lines = [head];
     if (demotedPrimary) lines.push(`${md(demotedPrimary, 200)} is no longer the client's primary contact.`);
+    if (cleaned.length > 0) {
+      lines.push(`Invisible control characters were removed from: ${md(cleaned.join(", "), 200)}.`);
+    }
     if (embed.description) lines.push("", embed.description);
     embed.description = lines.join("\n");
     embed.color = COLORS.saved;
     if (changes.length > 0)
       embed.fields = [field("Changes", changesText(changes, options), false), ...(embed.fields ?? [])];
+    if (differences.length > 0) {
+      embed.fields = [
+        field("⚠️ ITFlow stored these differently", differencesText(differences, options), false),
+        ...(embed.fields ?? []),
+      ];
+    }
   }
   return {
     embeds: [fitEmbed(embed)],
@@ -243,6 +262,19 @@ export function renderNotice(view: NoticeView, options: RenderOptions): MessageO
     { description: md(view.text, EMBED_LIMITS.description), color: COLORS[view.level] },
   ];
   const components: Row[] = [];
+  if (view.archived && view.archived.length > 0) {
+    // The list's "open a contact" select: opening one shows its card, archived as it is.
+    components.push(
+      row([
+        {
+          type: ComponentType.StringSelect,
+          custom_id: encodeAction({ kind: "open" }),
+          placeholder: "Show an archived contact",
+          options: view.archived.slice(0, SELECT_MAX_OPTIONS).map(listOption),
+        },
+      ]),
+    );
+  }
   if (view.createFrom !== undefined) {
     components.push(
       row([

@@ -89,7 +89,12 @@ function flagsInput(form: FormView): LabelBuilder {
           .setLabel(clip(spec.label, MODAL_LIMITS.optionText))
           .setValue(spec.key)
           .setDefault(form.values[spec.key] === true);
-        if (spec.hint) option.setDescription(clip(spec.hint, MODAL_LIMITS.optionText));
+        // Under the Primary box itself: whom ticking it would demote, when someone would be.
+        const hint =
+          spec.key === "primary" && form.primaryHolder
+            ? `${form.primaryHolder} is primary now; ticking this demotes them.`
+            : spec.hint;
+        if (hint) option.setDescription(clip(hint, MODAL_LIMITS.optionText));
         return option;
       }),
     );

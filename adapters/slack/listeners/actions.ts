@@ -1,10 +1,11 @@
 // Buttons on cards, lists and notices, and the client picker on the create form. Each acks first;
 // a button inside a modal reuses that modal instead of opening another one on top.
 import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { mayEdit } from "../../../commands/access.js";
 import type { Caller } from "../../../commands/caller.js";
 import { findContacts } from "../../../commands/find.js";
-import { openCreateForm, openEditForm } from "../../../commands/forms.js";
-import type { FormView, View } from "../../../commands/views.js";
+import { openCreateForm, openCreateFormFor, openEditForm } from "../../../commands/forms.js";
+import type { View } from "../../../commands/views.js";
 import { ACTION, exactly } from "../ids.js";
 import { type BlockActions, blockActionsSchema } from "../payloads.js";
 import { renderMessage } from "../render/cards.js";
@@ -42,8 +43,9 @@ async function tell(deps: SlackDeps, p: BlockActions, view: View): Promise<void>
   if (url) await deps.replies.post(url, renderMessage(view));
 }
 
+/** A contact named by a button: shown even when archived (the button was offered for it). */
 function lookupById(deps: SlackDeps, caller: Caller, id: string): Promise<View> {
-  return findContacts(deps.ctx, caller, { query: `#${id}` });
+  return findContacts(deps.ctx, caller, { query: `#${id}`, includeArchived: true });
 }
 
 export function registerActions(app: App, deps: SlackDeps): void {
@@ -54,7 +56,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
       if (!click || !CONTACT_ID.test(click.value)) return;
       const { payload, value } = click;
       const caller = callerOf(body);
-      if (!deps.ctx.policy.canEdit(caller)) {
+      if (!mayEdit(deps.ctx, caller)) {
         await tell(deps, payload, await openEditForm(deps.ctx, caller, { contactId: Number(value) }));
         return;
       }
@@ -69,7 +71,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
       if (!click) return;
       const { payload, value } = click;
       const caller = callerOf(body);
-      if (!deps.ctx.policy.canEdit(caller)) {
+      if (!mayEdit(deps.ctx, caller)) {
         await tell(deps, payload, await openCreateForm(deps.ctx, caller));
         return;
       }
@@ -141,7 +143,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
       const picked = click?.payload.actions[0]?.selected_option?.value;
       if (!click || !view?.state || !picked || !CONTACT_ID.test(picked)) return;
       const meta = decodeMetadata(view.private_metadata ?? "");
-      const form = await createFormForClient(deps, callerOf(body), Number(picked));
+      const form = await openCreateFormFor(deps.ctx, callerOf(body), Number(picked));
       if (form.kind !== "form") return;
       const typed = readSubmission(view.state).values;
       await deps.replies.updateModal(
@@ -164,27 +166,4 @@ export function registerActions(app: App, deps: SlackDeps): void {
     const id = "action_id" in args.payload ? args.payload.action_id : "";
     await onClick[id]?.(args);
   });
-}
-
-/** The create form for a client chosen by id (openCreateForm looks clients up by name). */
-async function createFormForClient(deps: SlackDeps, caller: Caller, clientId: number): Promise<View> {
-  const client = await deps.ctx.directory.client(clientId);
-  if (!client) return { kind: "notice", level: "notFound", text: "That client no longer exists in ITFlow." };
-  const view = await openCreateForm(deps.ctx, caller, client.name);
-  if (view.kind === "form" && view.client?.id === clientId) return view;
-  // Two clients share the name: build the form for the one picked.
-  const locations = await deps.ctx.directory.locationsOf(clientId);
-  const form: FormView = {
-    kind: "form",
-    mode: "create",
-    title: "New contact",
-    contactId: null,
-    version: null,
-    client: { id: client.id, name: client.name },
-    values: {},
-    errors: {},
-    locations: locations.map((l) => ({ value: String(l.id), label: l.name })),
-    notice: null,
-  };
-  return form;
 }

@@ -1,6 +1,7 @@
 // `/contact find|new|edit|help …`; a bare `/contact <query>` means find. The ack goes out first,
 // always within milliseconds; the answer follows through the response_url or a modal.
 import type { App } from "@slack/bolt";
+import { mayEdit } from "../../../commands/access.js";
 import { findContacts } from "../../../commands/find.js";
 import { openCreateForm, openEditForm } from "../../../commands/forms.js";
 import { help } from "../../../commands/help.js";
@@ -93,7 +94,7 @@ export function registerCommand(app: App, deps: SlackDeps): void {
           );
           return;
         }
-        if (!deps.ctx.policy.canEdit(caller)) {
+        if (!mayEdit(deps.ctx, caller)) {
           // No modal for someone who may not edit: the core's refusal, privately.
           const denied = await openCreateForm(deps.ctx, caller);
           await deps.replies.post(cmd.response_url, renderMessage(denied));

@@ -47,6 +47,10 @@ async function formOfInput(deps: SlackDeps, s: Submitted, errors: FormErrors): P
   const clientId = s.input.clientId;
   const client = clientId === null ? null : await deps.ctx.directory.client(clientId).catch(() => null);
   const locations = clientId === null ? [] : await deps.ctx.directory.locationsOf(clientId).catch(() => []);
+  const holder =
+    clientId === null
+      ? null
+      : await deps.ctx.directory.currentPrimary(clientId, s.meta.contactId ?? undefined).catch(() => null);
   return {
     kind: "form",
     mode: s.meta.mode,
@@ -58,6 +62,7 @@ async function formOfInput(deps: SlackDeps, s: Submitted, errors: FormErrors): P
     errors,
     locations: locations.map((l) => ({ value: String(l.id), label: l.name })),
     notice: null,
+    primaryHolder: holder?.name ?? null,
   };
 }
 

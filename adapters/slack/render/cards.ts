@@ -12,7 +12,7 @@ import type {
   NoticeView,
   View,
 } from "../../../commands/views.js";
-import type { FieldChange } from "../../../src/contacts/fields.js";
+import type { FieldChange, StoredDifference } from "../../../src/contacts/fields.js";
 import { ACTION } from "../ids.js";
 import {
   actions,
@@ -94,6 +94,12 @@ function changeLine(change: FieldChange, contact: ContactSummary): string {
   }
 }
 
+function differenceLine(difference: StoredDifference): string {
+  const typed = escapeProse(describeValue(difference.typed));
+  const stored = escapeProse(describeValue(difference.stored));
+  return `• ${escapeProse(difference.label)}: you typed ${typed}, ITFlow holds ${stored}`;
+}
+
 function savedLines(view: ContactCardView): string[] {
   const saved = view.saved;
   if (!saved) return [];
@@ -104,6 +110,13 @@ function savedLines(view: ContactCardView): string[] {
   else {
     lines.push(":white_check_mark: *Saved.* What changed:");
     for (const change of saved.changes) lines.push(`• ${changeLine(change, view.contact)}`);
+  }
+  if (saved.differences.length > 0) {
+    lines.push(":warning: *ITFlow stored some fields differently from what you typed:*");
+    for (const difference of saved.differences) lines.push(differenceLine(difference));
+  }
+  if (saved.cleaned.length > 0) {
+    lines.push(`Invisible control characters were removed from: ${escapeProse(saved.cleaned.join(", "))}.`);
   }
   if (saved.demotedPrimary) {
     lines.push(`${escapeProse(saved.demotedPrimary)} is no longer the client's primary contact.`);
@@ -179,8 +192,14 @@ export function listBlocks(view: ContactListView, audience: Audience): Block[] {
   return blocks;
 }
 
+/** An archived contact offered after "no active contact matches": who it is, and a button to show it. */
+export function archivedRow(c: ContactSummary): Block {
+  return section(mrkdwn(oneLine(c)), button("Show archived contact", ACTION.open, String(c.id)));
+}
+
 export function noticeBlocks(view: NoticeView, audience: Audience): Block[] {
   const blocks: Block[] = [section(mrkdwn(`${NOTICE_ICON[view.level]} ${escapeMrkdwn(view.text)}`))];
+  if (view.archived && audience !== "public") blocks.push(...view.archived.map(archivedRow));
   if (view.contact) {
     const canEdit = view.level === "conflict" || view.level === "duplicate";
     blocks.push(...cardBlocks({ kind: "card", contact: view.contact, canEdit }, audience));

@@ -149,13 +149,22 @@ function clientInput(form: FormView): Block {
   };
 }
 
+/** The flags' hints; the primary flag's names whom ticking it would demote, when someone would be. */
+export function flagsHint(form: FormView): string {
+  return FLAG_FIELDS.filter((spec) => spec.hint)
+    .map((spec) =>
+      spec.key === "primary" && form.primaryHolder
+        ? `${spec.label}: ${form.primaryHolder} is this client's primary contact; ticking Primary here demotes them.`
+        : `${spec.label}: ${spec.hint}`,
+    )
+    .join(" ");
+}
+
 function flagsInput(form: FormView): Block {
   const options = FLAG_FIELDS.slice(0, LIMITS.checkboxOptions).map((spec) => option(spec.label, spec.key));
-  // The hints go under the group, where there is room for them (an option's description holds 75
-  // characters, which would cut the primary flag's warning short).
-  const hint = FLAG_FIELDS.filter((spec) => spec.hint)
-    .map((spec) => `${spec.label}: ${spec.hint}`)
-    .join(" ");
+  // The hints go under the group, next to the Primary box they are about, where there is room for
+  // them (an option's description holds 75 characters, which would cut the warning short).
+  const hint = flagsHint(form);
   const initial = options.filter((o) => form.values[o.value as keyof ContactDraft] === true);
   return {
     type: "input",

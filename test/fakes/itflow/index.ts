@@ -3,7 +3,7 @@
 // test/contract/ replays the recordings against it.
 
 export { PINS, seedWithPins } from "./pins.js";
-export { MESSAGES } from "./responses.js";
+export { contactsAnswer, MESSAGES } from "./responses.js";
 export type { Cell, ClientRow, ContactRow, LocationRow } from "./rows.js";
 export {
   buildClientRow,
@@ -16,6 +16,7 @@ export {
 export { DEFAULT_KEYS, loadDefaultSeed } from "./seed.js";
 export { startFakeItflow } from "./server.js";
 export type {
+  CannedAnswer,
   CannedResponse,
   FakeApiKey,
   FakeItflow,

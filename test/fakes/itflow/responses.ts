@@ -1,7 +1,7 @@
 // Every answer the fake can give, with the exact texts of the recorded server.
 
 import { encodeRow, phpJsonEncode } from "./json-encode.js";
-import type { AnyRow } from "./rows.js";
+import { type AnyRow, CONTACT_COLUMNS } from "./rows.js";
 
 export interface FakeResponse {
   status: number;
@@ -105,4 +105,12 @@ export function notFoundPage(requestUri: string): FakeResponse {
     escapeHtml(requestUri) +
     "</code> was not found on this server.</p></body></html>";
   return { status: 404, contentType: "text/html; charset=UTF-8", body };
+}
+
+/**
+ * A read answer made of these contact rows, exactly as ITFlow 26.08 encodes them: for a lying ITFlow
+ * that answers an exact lookup with rows nobody asked for.
+ */
+export function contactsAnswer(rows: readonly AnyRow[]): FakeResponse {
+  return readResult(rows, CONTACT_COLUMNS, false);
 }

@@ -11,7 +11,7 @@ import type { FakeResponse } from "./responses.js";
 import { routeRequest } from "./router.js";
 import { copySeed, loadDefaultSeed, replaceState, stateFromSeed } from "./seed.js";
 import { formatTimestamp } from "./sql.js";
-import type { CannedResponse, FakeItflow, FakeItflowOptions, RecordedRequest } from "./types.js";
+import type { CannedAnswer, FakeItflow, FakeItflowOptions, RecordedRequest } from "./types.js";
 import { rulesFor } from "./version.js";
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -60,9 +60,10 @@ export async function startFakeItflow(options: FakeItflowOptions = {}): Promise<
   const now = () => formatTimestamp(clock());
 
   const requests: RecordedRequest[] = [];
-  const cannedFailures: CannedResponse[] = [];
+  const cannedFailures: CannedAnswer[] = [];
   let latencyMs = 0;
   let hanging = false;
+  let hangOnly: ((request: RecordedRequest) => boolean) | undefined;
   let heldRequests: (() => void)[] = [];
   // Bumped by reset() and close(): a request that was waiting (hung or delayed) across one is dropped.
   let generation = 0;
@@ -86,19 +87,23 @@ export async function startFakeItflow(options: FakeItflowOptions = {}): Promise<
       get: parseQueryString(rawQuery),
       post: phpJsonDecode(raw),
     };
-    requests.push({
+    const recorded: RecordedRequest = {
       method: request.method,
       path: request.path,
       query: Object.fromEntries(new URLSearchParams(rawQuery)),
       body: recordedBody(raw),
       apiKey: requestedApiKey(request),
       at: Date.now(),
-    });
+    };
+    requests.push(recorded);
 
     // Decided on arrival, so "the next N requests" means the next N that arrive.
-    const canned = cannedFailures.shift();
+    const next = cannedFailures.shift();
+    const canned = typeof next === "function" ? next(recorded) : next;
     const arrivedIn = generation;
-    if (hanging) await new Promise<void>((resolve) => heldRequests.push(resolve));
+    if (hanging && (!hangOnly || hangOnly(recorded))) {
+      await new Promise<void>((resolve) => heldRequests.push(resolve));
+    }
     if (latencyMs > 0) await delay(latencyMs);
     if (arrivedIn !== generation) {
       response.destroy();
@@ -157,8 +162,12 @@ export async function startFakeItflow(options: FakeItflowOptions = {}): Promise<
     failNext(count, response) {
       for (let i = 0; i < count; i++) cannedFailures.push({ ...response });
     },
-    hang(on) {
+    respondNext(count, answer) {
+      for (let i = 0; i < count; i++) cannedFailures.push(answer);
+    },
+    hang(on, only) {
       hanging = on;
+      hangOnly = on ? only : undefined;
       if (!on) releaseHeldRequests();
     },
     generate(opts) {
@@ -167,6 +176,7 @@ export async function startFakeItflow(options: FakeItflowOptions = {}): Promise<
     reset() {
       generation++;
       hanging = false;
+      hangOnly = undefined;
       releaseHeldRequests();
       latencyMs = 0;
       cannedFailures.length = 0;

@@ -65,6 +65,9 @@ export interface CannedResponse {
   contentType?: string;
 }
 
+/** A canned answer, or one made for the request it answers (e.g. rows that were not asked for). */
+export type CannedAnswer = CannedResponse | ((request: RecordedRequest) => CannedResponse);
+
 export interface GenerateOptions {
   contacts: number;
   clients: number;
@@ -78,7 +81,16 @@ export interface FakeItflow {
   state: FakeState;
   setLatency(ms: number): void;
   failNext(count: number, response: CannedResponse): void;
-  hang(on: boolean): void;
+  /**
+   * Answers the next `count` requests with `answer` instead of what ITFlow would: a lying or an
+   * oversized ITFlow. A function gets the request, so the answer can depend on what was asked.
+   */
+  respondNext(count: number, answer: CannedAnswer): void;
+  /**
+   * Holds requests until hang(false). With `only`, just the requests it accepts are held (e.g. the
+   * pages of the contact list, while exact reads are answered).
+   */
+  hang(on: boolean, only?: (request: RecordedRequest) => boolean): void;
   generate(opts: GenerateOptions): void;
   reset(): void;
   close(): Promise<void>;

@@ -18,7 +18,7 @@ import {
 import type { FormValues, FormView, View } from "../../../commands/views.js";
 import { ContactDirectory } from "../../../src/contacts/directory.js";
 import { ItflowClient } from "../../../src/itflow/client.js";
-import { silentLogger } from "../../../src/log.js";
+import { type Logger, silentLogger } from "../../../src/log.js";
 import { MemoryStore, type Store } from "../../../src/store.js";
 import {
   type ContactRow,
@@ -39,6 +39,16 @@ export interface BotOptions {
   verifyAllow?: string[];
   timeoutMs?: number;
   readRetries?: number;
+  /** ACTION_TIMEOUT_MS: one action's deadline, retries included (default 8000). */
+  actionTimeoutMs?: number;
+  /** Learn whether the key may write, as `serve` does (off by default: it sends a refused create). */
+  learnWriteAccess?: boolean;
+  /** How long a lookup waits for a list still loading (default 1000). */
+  listPatienceMs?: number;
+  /** While ITFlow rejects the key, how often a lookup asks it again (default 2000). */
+  keyRecheckMs?: number;
+  /** Where the bot's log lines go (default: nowhere). */
+  logger?: Logger;
   dedupeTtlMs?: number;
   /** The state store; a fresh in-memory one by default (pass a shared Redis one for replicas). */
   store?: Store;
@@ -58,7 +68,9 @@ export class Bot {
 
   constructor(fake: FakeItflow, options: BotOptions = {}) {
     this.apiKey = options.apiKey ?? "KEY_ADMIN";
+    const logger = options.logger ?? silentLogger();
     this.itflow = new ItflowClient({
+      logger,
       baseUrl: fake.url,
       apiKey: this.apiKey,
       timeoutMs: options.timeoutMs ?? 3000,
@@ -66,7 +78,6 @@ export class Bot {
       retryBaseDelayMs: 1,
     });
     const store = options.store ?? new MemoryStore();
-    const logger = silentLogger();
     this.ctx = {
       directory: new ContactDirectory({
         itflow: this.itflow,
@@ -76,6 +87,9 @@ export class Bot {
         cacheTtlMs: 60_000,
         pageSize: 5,
         logger,
+        ...(options.learnWriteAccess ? { checkWriteAccess: true } : {}),
+        ...(options.listPatienceMs === undefined ? {} : { listPatienceMs: options.listPatienceMs }),
+        ...(options.keyRecheckMs === undefined ? {} : { keyRecheckMs: options.keyRecheckMs }),
       }),
       policy: accessPolicy(options.allow ?? [], options.verifyAllow ?? []),
       store,
@@ -84,6 +98,7 @@ export class Bot {
       logger,
       ...(options.dedupeTtlMs === undefined ? {} : { dedupeTtlMs: options.dedupeTtlMs }),
       ...(options.verifyAudit === undefined ? {} : { verifyAudit: options.verifyAudit }),
+      ...(options.actionTimeoutMs === undefined ? {} : { actionTimeoutMs: options.actionTimeoutMs }),
     };
   }
 
