@@ -124,7 +124,7 @@ describe("caller ID with Slack (Socket Mode) and Discord", () => {
       CALLS_ROUTES: `+1 555 000 9999=discord:${supportChannel}; +15550008888=slack:C0NOTMEMBER`,
       LOG_LEVEL: "debug",
     });
-    await waitForHealth(proc, healthPort, (h) => h.status === 200, 20_000);
+    await waitForHealth(proc, healthPort, (h) => h.status === 200 && h.body.directory.contacts > 0, 20_000);
   }, 30_000);
 
   afterAll(async () => {
@@ -522,7 +522,12 @@ describe("caller ID without any chat platform (a lookup-only deployment)", () =>
       CALLS_TOKEN: TOKEN,
       HEALTH_PORT: String(healthPort),
     });
-    const health = await waitForHealth(proc, healthPort, (h) => h.status === 200, 20_000);
+    const health = await waitForHealth(
+      proc,
+      healthPort,
+      (h) => h.status === 200 && h.body.directory.contacts > 0,
+      20_000,
+    );
     expect(health.body.adapters).toEqual({});
     expect((await call(port, "/calls/cid?number=4420 7946 0018".replace(/ /g, "%20"))).body).toBe(
       "Dave Davies (Globex Ltd)",
@@ -542,7 +547,7 @@ describe("caller ID without any chat platform (a lookup-only deployment)", () =>
       CALLS_TOKEN: TOKEN,
       HEALTH_PORT: String(healthPort),
     });
-    await waitForHealth(proc, healthPort, (h) => h.status === 200, 20_000);
+    await waitForHealth(proc, healthPort, (h) => h.status === 200 && h.body.directory.contacts > 0, 20_000);
     itflow.hang(true);
     // Known numbers come from the index, hang or not.
     expect((await call(port, "/calls/cid?number=5551234567")).body).toBe("Acme Corp");
@@ -612,7 +617,7 @@ describe.skipIf(REDIS_SKIP_REASON !== null)("caller ID on two replicas sharing o
         CALLS_SLACK_CHANNEL: SLACK_CHANNEL,
         HEALTH_PORT: String(healthPort),
       });
-      await waitForHealth(proc, healthPort, (h) => h.status === 200, 20_000);
+      await waitForHealth(proc, healthPort, (h) => h.status === 200 && h.body.directory.contacts > 0, 20_000);
       return port;
     };
     const [a, b] = await Promise.all([replica(), replica()]);
