@@ -1,8 +1,9 @@
 // The bot's core as the bench builds it: the real ItflowClient and ContactDirectory with the bot's
 // default settings. Kept apart from env.ts so the memory child process loads no fake ITFlow code.
 import { type CallOptions, ContactDirectory, type ItflowApi } from "../src/contacts/directory.js";
-import type { ContactDraft } from "../src/contacts/types.js";
+import type { Contact, ContactDraft } from "../src/contacts/types.js";
 import { ItflowClient } from "../src/itflow/client.js";
+import type { PagingOptions } from "../src/itflow/paging.js";
 import { silentLogger } from "../src/log.js";
 import { MemoryStore } from "../src/store.js";
 import { BENCH } from "./config.js";
@@ -60,8 +61,8 @@ export class TimedItflow implements ItflowApi {
   findContactsByPhone(digits: string, options?: CallOptions) {
     return this.time(() => this.inner.findContactsByPhone(digits, options));
   }
-  listAllContacts(pageSize: number) {
-    return this.time(() => this.inner.listAllContacts(pageSize));
+  listAllContacts(pageSize: number, options?: PagingOptions<Contact>) {
+    return this.time(() => this.inner.listAllContacts(pageSize, options));
   }
   listClients(page: { limit: number; offset: number }, options?: CallOptions) {
     return this.time(() => this.inner.listClients(page, options));

@@ -10,8 +10,14 @@
 //                                          once both adapters are up, waits for a line on stdin (the
 //                                          parent sends traffic through both meanwhile), then settles
 //                                          and prints an AdaptersReport.
+//   memory-child <ITFlow url> build     — how long the whole list takes: ITFlow sending it in one
+//                                          request (read to the last byte, nothing decoded) and the
+//                                          bot's start-up build with its defaults, ROUNDS times each,
+//                                          alternating (BuildReport).
 // Prints JSON lines on stdout and nothing else.
 import { Writable } from "node:stream";
+import { request } from "undici";
+import { BENCH } from "../config.js";
 import { makeClient, makeDirectory } from "../core.js";
 
 /**
@@ -81,6 +87,37 @@ function peakSampler(): () => { rss: number; heap: number } {
     take();
     return { rss, heap };
   };
+}
+
+export interface BuildReport {
+  /** ITFlow's whole contact list in one request, each round. */
+  oneRequestMs: number[];
+  oneRequestBytes: number;
+  /** The bot's start-up build (fresh client and directory), each round. */
+  buildMs: number[];
+  contacts: number;
+}
+
+const BUILD_ROUNDS = 5;
+
+async function buildTimes(url: string): Promise<void> {
+  const report: BuildReport = { oneRequestMs: [], oneRequestBytes: 0, buildMs: [], contacts: 0 };
+  const whole = `${url}/api/v1/contacts/read.php?api_key=${BENCH.apiKey}&limit=1000000`;
+  for (let round = 0; round < BUILD_ROUNDS; round++) {
+    let started = performance.now();
+    const res = await request(whole);
+    const body = await res.body.text();
+    report.oneRequestMs.push(performance.now() - started);
+    report.oneRequestBytes = Buffer.byteLength(body);
+    const itflow = makeClient(url);
+    const directory = makeDirectory(itflow);
+    started = performance.now();
+    await directory.warm();
+    report.buildMs.push(performance.now() - started);
+    report.contacts = directory.status().contacts;
+    await itflow.close();
+  }
+  process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
 export interface AdaptersReport {
@@ -169,8 +206,9 @@ async function adapters(): Promise<void> {
 
 async function main(): Promise<void> {
   const url = process.argv[2];
-  if (!url) throw new Error("usage: memory-child <fake ITFlow url> [core|adapters]");
+  if (!url) throw new Error("usage: memory-child <fake ITFlow url> [core|adapters|build]");
   if (process.argv[3] === "adapters") return adapters();
+  if (process.argv[3] === "build") return buildTimes(url);
   let clock = Date.now();
   const itflow = makeClient(url);
   const directory = makeDirectory(itflow, () => clock);

@@ -3,7 +3,7 @@
 // at one). Names and digits live in one long string each and are searched with indexOf, which is
 // fast over 50,000 contacts and costs far less memory than a map of every substring.
 import type { CountryCode } from "libphonenumber-js";
-import { HashedKeys, PackedLists } from "./packed.js";
+import { gramHash, HashedKeys, type HashedKeysBuilder } from "./packed.js";
 import { phoneKeys } from "./phone.js";
 import { normalizeForSearch } from "./text.js";
 import type { Contact } from "./types.js";
@@ -30,18 +30,14 @@ interface Haystack {
   ids: Int32Array;
 }
 
-function buildHaystack(entries: Array<[number, string]>): Haystack {
-  const starts = new Int32Array(entries.length);
-  const ids = new Int32Array(entries.length);
-  const parts: string[] = [];
+function buildHaystack(ids: readonly number[], texts: readonly string[]): Haystack {
+  const starts = new Int32Array(ids.length);
   let at = 1;
-  entries.forEach(([id, text], i) => {
+  for (let i = 0; i < texts.length; i++) {
     starts[i] = at;
-    ids[i] = id;
-    parts.push(text);
-    at += text.length + 1;
-  });
-  return { text: SEP + parts.join(SEP) + SEP, starts, ids };
+    at += (texts[i] ?? "").length + 1;
+  }
+  return { text: SEP + texts.join(SEP) + SEP, starts, ids: Int32Array.from(ids) };
 }
 
 /** Which entry a position in the haystack text belongs to (binary search over starts). */
@@ -82,49 +78,38 @@ function push<K>(map: Map<K, number[]>, key: K, id: number): void {
   else if (!list.includes(id)) list.push(id);
 }
 
-/** Files `id` under every trigram of `text`; a contact's grams are added together, in one call. */
-function addGrams(lists: Map<string, number[]>, id: number, text: string): void {
-  // No set of the text's trigrams: a gram seen twice in one text finds its id already last.
-  for (let i = 0; i + 3 <= text.length; i++) {
-    const gram = text.slice(i, i + 3);
-    const list = lists.get(gram);
-    if (!list) lists.set(gram, [id]);
-    else if (list[list.length - 1] !== id) list.push(id);
-  }
+/** Files `id` under the hash of every trigram of `text` (the table keeps each id once per gram). */
+function addGrams(grams: HashedKeysBuilder, id: number, text: string): void {
+  for (let i = 0; i + 3 <= text.length; i++) grams.addHash(gramHash(text, i), id);
 }
 
-/** A new index's contents, gathered one contact at a time (see ContactIndex.assemble). */
-class IndexDraft {
-  readonly byId = new Map<number, Contact>();
-  readonly searchNames = new Map<number, string>();
-  readonly emails = HashedKeys.builder();
-  readonly phones = HashedKeys.builder();
-  readonly nameEntries: Array<[number, string]> = [];
-  readonly digitEntries: Array<[number, string]> = [];
-  readonly nameGrams = new Map<string, number[]>();
-  readonly digitGrams = new Map<string, number[]>();
+/** Every field of a contact, for telling an unchanged contact from a changed one. */
+const CONTACT_KEYS = [
+  "id",
+  "clientId",
+  "locationId",
+  "name",
+  "title",
+  "email",
+  "phone",
+  "phoneCountryCode",
+  "extension",
+  "mobile",
+  "mobileCountryCode",
+  "department",
+  "notes",
+  "primary",
+  "important",
+  "billing",
+  "technical",
+  "createdAt",
+  "updatedAt",
+  "archivedAt",
+] as const satisfies ReadonlyArray<keyof Contact>;
 
-  constructor(private readonly keysOf: (contact: Contact) => string[]) {}
-
-  add(contact: Contact): void {
-    // Pages are de-duplicated upstream; a repeat here would file one contact twice.
-    if (this.byId.has(contact.id)) return;
-    const name = normalizeForSearch(contact.name);
-    this.byId.set(contact.id, contact);
-    this.searchNames.set(contact.id, name);
-    if (contact.email) this.emails.add(contact.email.toLowerCase(), contact.id);
-    for (const key of this.keysOf(contact)) this.phones.add(key, contact.id);
-    this.nameEntries.push([contact.id, name]);
-    addGrams(this.nameGrams, contact.id, name);
-    const numbers =
-      contact.phone && contact.mobile
-        ? contact.phone + SEP + contact.mobile
-        : contact.phone || contact.mobile;
-    if (numbers) {
-      this.digitEntries.push([contact.id, numbers]);
-      addGrams(this.digitGrams, contact.id, numbers);
-    }
-  }
+function sameContact(a: Contact, b: Contact): boolean {
+  for (const key of CONTACT_KEYS) if (a[key] !== b[key]) return false;
+  return true;
 }
 
 /** What an index is made of once assembled. */
@@ -133,8 +118,8 @@ interface IndexParts {
   searchNames: Map<number, string>;
   emails: HashedKeys;
   phoneKeys: HashedKeys;
-  trigrams: PackedLists;
-  digitTrigrams: PackedLists;
+  trigrams: HashedKeys;
+  digitTrigrams: HashedKeys;
   sortedNames: string[];
   sortedIds: Int32Array;
   names: Haystack;
@@ -154,6 +139,173 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Contacts added between two checks of the clock during a build. */
 const CHECK_EVERY = 256;
 
+/** Runs a generator's steps, giving the event loop a turn whenever ~`sliceMs` have passed. */
+async function runSliced<R>(
+  steps: Generator<void, R>,
+  sliceMs: number,
+  pause: () => Promise<void>,
+): Promise<R> {
+  let sliceStarted = performance.now();
+  let step = steps.next();
+  while (!step.done) {
+    if (performance.now() - sliceStarted >= sliceMs) {
+      await pause();
+      sliceStarted = performance.now();
+    }
+    step = steps.next();
+  }
+  return step.value;
+}
+
+function runAtOnce<R>(steps: Generator<void, R>): R {
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * A new index, gathered a page of contacts at a time while the rest of the list is still on its
+ * way, then assembled by `finish`. Given the index it replaces, it keeps that index's objects for
+ * every contact that did not change: during a refresh the old and the new list then share them,
+ * instead of two full lists being alive at once.
+ */
+export class IndexBuilder {
+  private readonly byId = new Map<number, Contact>();
+  private readonly searchNames = new Map<number, string>();
+  private readonly emails = HashedKeys.builder();
+  private readonly phones = HashedKeys.builder();
+  private readonly nameGrams = HashedKeys.builder();
+  private readonly digitGrams = HashedKeys.builder();
+  private readonly nameIds: number[] = [];
+  private readonly nameTexts: string[] = [];
+  private readonly digitIds: number[] = [];
+  private readonly digitTexts: string[] = [];
+
+  constructor(
+    private readonly region: CountryCode,
+    private readonly previous: ContactIndex | null = null,
+  ) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  add(fresh: Contact): void {
+    // Pages are de-duplicated upstream; a repeat here would file one contact twice.
+    if (this.byId.has(fresh.id)) return;
+    const old = this.previous?.get(fresh.id);
+    const contact = old !== undefined && sameContact(old, fresh) ? old : fresh;
+    const oldName = old && old.name === contact.name ? this.previous?.searchNameOf(old.id) : undefined;
+    const name = oldName ?? normalizeForSearch(contact.name);
+    this.byId.set(contact.id, contact);
+    this.searchNames.set(contact.id, name);
+    if (contact.email) this.emails.add(contact.email.toLowerCase(), contact.id);
+    if (contact.phone) {
+      for (const key of phoneKeys(contact.phone, contact.phoneCountryCode, this.region)) {
+        this.phones.add(key, contact.id);
+      }
+    }
+    if (contact.mobile) {
+      for (const key of phoneKeys(contact.mobile, contact.mobileCountryCode, this.region)) {
+        this.phones.add(key, contact.id);
+      }
+    }
+    this.nameIds.push(contact.id);
+    this.nameTexts.push(name);
+    addGrams(this.nameGrams, contact.id, name);
+    const numbers =
+      contact.phone && contact.mobile
+        ? contact.phone + SEP + contact.mobile
+        : contact.phone || contact.mobile;
+    if (numbers) {
+      this.digitIds.push(contact.id);
+      this.digitTexts.push(numbers);
+      addGrams(this.digitGrams, contact.id, numbers);
+    }
+  }
+
+  /** Adds `contacts`, giving the event loop a turn every ~`sliceMs`. */
+  addAll(contacts: Iterable<Contact>, { sliceMs = 8, pause = nextTurn }: BuildOptions = {}): Promise<void> {
+    return runSliced(this.adding(contacts), sliceMs, pause);
+  }
+
+  /** The index, assembled in slices (see addAll). */
+  async finish({
+    now = Date.now(),
+    sliceMs = 8,
+    pause = nextTurn,
+  }: BuildOptions = {}): Promise<ContactIndex> {
+    return ContactIndex.of(await runSliced(this.assembling(), sliceMs, pause), this.region, now);
+  }
+
+  /** The same steps in one piece (ContactIndex.from). */
+  static buildAtOnce(contacts: Iterable<Contact>, region: CountryCode, now: number): ContactIndex {
+    const builder = new IndexBuilder(region);
+    runAtOnce(builder.adding(contacts));
+    return ContactIndex.of(runAtOnce(builder.assembling()), region, now);
+  }
+
+  private *adding(contacts: Iterable<Contact>): Generator<void, void> {
+    let added = 0;
+    for (const contact of contacts) {
+      this.add(contact);
+      if (++added % CHECK_EVERY === 0) yield;
+    }
+  }
+
+  private *assembling(): Generator<void, IndexParts> {
+    const emails = this.emails.done();
+    const phoneKeys = this.phones.done();
+    yield;
+    const trigrams = this.nameGrams.done({ unique: true });
+    yield;
+    const digitTrigrams = this.digitGrams.done({ unique: true });
+    yield;
+    const names = buildHaystack(this.nameIds, this.nameTexts);
+    yield;
+    const digits = buildHaystack(this.digitIds, this.digitTexts);
+    yield;
+    // Sorted by first character, then each group on its own: one sort of 50,000 names is ~50 ms
+    // without a break; strings compare by their first code unit first, so the order is the same.
+    const texts = this.nameTexts;
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i] ?? "";
+      const first = text.length > 0 ? text.charCodeAt(0) : -1;
+      const group = groups.get(first);
+      if (group) group.push(i);
+      else groups.set(first, [i]);
+    }
+    const sortedNames: string[] = [];
+    const sortedIds = new Int32Array(texts.length);
+    for (const first of [...groups.keys()].sort((a, b) => a - b)) {
+      const group = groups.get(first) ?? [];
+      group.sort((a, b) => {
+        const x = texts[a] ?? "";
+        const y = texts[b] ?? "";
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      for (const i of group) {
+        sortedIds[sortedNames.length] = this.nameIds[i] ?? -1;
+        sortedNames.push(texts[i] ?? "");
+      }
+      yield;
+    }
+    return {
+      byId: this.byId,
+      searchNames: this.searchNames,
+      emails,
+      phoneKeys,
+      trigrams,
+      digitTrigrams,
+      sortedNames,
+      sortedIds,
+      names,
+      digits,
+    };
+  }
+}
+
 export class ContactIndex {
   private readonly byId: Map<number, Contact>;
   /** Lower-cased email → contacts, as built (packed; candidates are checked on lookup)... */
@@ -166,9 +318,9 @@ export class ContactIndex {
   /** Each contact's name as search compares it, computed once, not per query. */
   private readonly searchNames: Map<number, string>;
   /** Every three-character run of a name → the contacts whose name holds it (as built). */
-  private readonly trigrams: PackedLists;
+  private readonly trigrams: HashedKeys;
   /** The same for the digits of every phone and mobile number. */
-  private readonly digitTrigrams: PackedLists;
+  private readonly digitTrigrams: HashedKeys;
   /** Search names in sorted order (with their ids), for names that start with the query. */
   private readonly sortedNames: string[];
   private readonly sortedIds: Int32Array;
@@ -194,86 +346,34 @@ export class ContactIndex {
     this.digits = parts.digits;
   }
 
+  /** @internal Used by IndexBuilder once the parts are assembled. */
+  static of(parts: IndexParts, region: CountryCode, builtAt: number): ContactIndex {
+    return new ContactIndex(parts, region, builtAt);
+  }
+
   /**
    * Builds an index in slices of at most ~`sliceMs`, giving the event loop a turn between them:
-   * indexing 50,000 contacts takes most of a second, which in one piece would hold up every
-   * command (and Slack's acknowledgements) arriving meanwhile.
+   * indexing 50,000 contacts takes a few hundred milliseconds, which in one piece would hold up
+   * every command (and Slack's acknowledgements) arriving meanwhile.
    */
   static async build(
     contacts: Iterable<Contact>,
     region: CountryCode,
-    { now = Date.now(), sliceMs = 8, pause = nextTurn }: BuildOptions = {},
+    options: BuildOptions = {},
   ): Promise<ContactIndex> {
-    const steps = ContactIndex.assemble(contacts, region);
-    let sliceStarted = performance.now();
-    let step = steps.next();
-    while (!step.done) {
-      if (performance.now() - sliceStarted >= sliceMs) {
-        await pause();
-        sliceStarted = performance.now();
-      }
-      step = steps.next();
-    }
-    return new ContactIndex(step.value, region, now);
+    const builder = new IndexBuilder(region);
+    await builder.addAll(contacts, options);
+    return builder.finish(options);
   }
 
   /** The same build in one piece, for small lists (and tests). */
   static from(contacts: Iterable<Contact>, region: CountryCode, now = Date.now()): ContactIndex {
-    const steps = ContactIndex.assemble(contacts, region);
-    let step = steps.next();
-    while (!step.done) step = steps.next();
-    return new ContactIndex(step.value, region, now);
+    return IndexBuilder.buildAtOnce(contacts, region, now);
   }
 
-  /** The build as a series of short steps; each `yield` is a place the event loop may run. */
-  private static *assemble(contacts: Iterable<Contact>, region: CountryCode): Generator<void, IndexParts> {
-    const draft = new IndexDraft((contact) => phoneKeysOf(contact, region));
-    let added = 0;
-    for (const contact of contacts) {
-      draft.add(contact);
-      if (++added % CHECK_EVERY === 0) yield;
-    }
-    const emails = draft.emails.done();
-    const phoneKeys = draft.phones.done();
-    yield;
-    const trigrams = PackedLists.build(draft.nameGrams);
-    draft.nameGrams.clear();
-    yield;
-    const digitTrigrams = PackedLists.build(draft.digitGrams);
-    draft.digitGrams.clear();
-    yield;
-    const names = buildHaystack(draft.nameEntries);
-    yield;
-    const digits = buildHaystack(draft.digitEntries);
-    yield;
-    // Sorted by first character, then each group on its own: one sort of 50,000 names is ~50 ms
-    // without a break; strings compare by their first code unit first, so the order is the same.
-    const groups = new Map<number, Array<[number, string]>>();
-    for (const entry of draft.nameEntries) {
-      const first = entry[1].length > 0 ? entry[1].charCodeAt(0) : -1;
-      const group = groups.get(first);
-      if (group) group.push(entry);
-      else groups.set(first, [entry]);
-    }
-    const sorted: Array<[number, string]> = [];
-    for (const first of [...groups.keys()].sort((a, b) => a - b)) {
-      const group = groups.get(first) ?? [];
-      group.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-      for (const entry of group) sorted.push(entry);
-      yield;
-    }
-    return {
-      byId: draft.byId,
-      searchNames: draft.searchNames,
-      emails,
-      phoneKeys,
-      trigrams,
-      digitTrigrams,
-      sortedNames: sorted.map(([, name]) => name),
-      sortedIds: Int32Array.from(sorted, ([id]) => id),
-      names,
-      digits,
-    };
+  /** The name as search compares it, for a builder reusing it. */
+  searchNameOf(id: number): string | undefined {
+    return this.searchNames.get(id);
   }
 
   get size(): number {
@@ -353,7 +453,7 @@ export class ContactIndex {
   byPartialDigits(digits: string, limit = NAME_RESULTS): IndexHit[] {
     let rarest: Int32Array | null = null;
     for (const gram of trigramsOf(digits)) {
-      const list = this.digitTrigrams.get(gram);
+      const list = this.digitTrigrams.byHash(gram);
       if (!rarest || list.length < rarest.length) rarest = list;
     }
     const candidates = rarest ?? searchHaystack(this.digits, digits, Math.max(limit, NAME_SCAN));
@@ -449,7 +549,7 @@ export class ContactIndex {
     let rarest: Int32Array | null = null;
     for (const word of words) {
       for (const gram of trigramsOf(word)) {
-        const list = this.trigrams.get(gram);
+        const list = this.trigrams.byHash(gram);
         if (!rarest || list.length < rarest.length) rarest = list;
       }
     }
@@ -470,9 +570,10 @@ function phoneKeysOf(contact: Contact, region: CountryCode): string[] {
   ];
 }
 
-function trigramsOf(text: string): Set<string> {
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= text.length; i++) grams.add(text.slice(i, i + 3));
+/** The hashes of the trigrams of `text`, each once (a posting list may hold a colliding gram too). */
+function trigramsOf(text: string): Set<number> {
+  const grams = new Set<number>();
+  for (let i = 0; i + 3 <= text.length; i++) grams.add(gramHash(text, i));
   return grams;
 }
 

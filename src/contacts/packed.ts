@@ -1,7 +1,8 @@
 // Read-only lookup tables packed into typed arrays, for the parts of the contact index that hold
-// one entry per key per contact. A Map of small arrays costs ~100 bytes per entry and gives the
-// garbage collector an object to trace for each; these cost 4–8 bytes per entry and one object in
-// all, which is what keeps 50,000 contacts inside the memory budget and GC pauses short.
+// one entry per key per contact (emails, phone keys, name and digit trigrams). A Map of small
+// arrays costs ~100 bytes per entry and gives the garbage collector an object to trace for each;
+// these cost 8 bytes per entry and two objects in all, which keeps 50,000 contacts inside the
+// memory budget, GC pauses short and the build fast.
 
 const EMPTY = new Int32Array(0);
 
@@ -13,6 +14,48 @@ export function hashKey(key: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+/** The hash of `text.slice(at, at + 3)` (a trigram), without making that string. */
+export function gramHash(text: string, at: number): number {
+  let h = 0x811c9dc5;
+  for (let i = at; i < at + 3; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** (hash, id) pairs in typed arrays that grow by doubling: no number per pair for the GC to see. */
+class Pairs {
+  hashes = new Uint32Array(1024);
+  ids = new Int32Array(1024);
+  length = 0;
+
+  push(hash: number, id: number): void {
+    if (this.length === this.hashes.length) {
+      const hashes = new Uint32Array(this.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const ids = new Int32Array(this.length * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+    }
+    this.hashes[this.length] = hash;
+    this.ids[this.length] = id;
+    this.length++;
+  }
+}
+
+export interface HashedKeysBuilder {
+  add(key: string, id: number): void;
+  /** For keys hashed already (gramHash). */
+  addHash(hash: number, id: number): void;
+  /**
+   * Sorts the pairs into the table. `unique`: an id filed twice under one hash (two of a contact's
+   * trigrams colliding, or one repeated) is kept once, so a lookup lists each contact once.
+   */
+  done(options?: { unique?: boolean }): HashedKeys;
 }
 
 /**
@@ -27,19 +70,33 @@ export class HashedKeys {
   ) {}
 
   /** Collects (key, id) pairs; `done()` sorts them into the table. */
-  static builder(): { add(key: string, id: number): void; done(): HashedKeys } {
-    const hashes: number[] = [];
-    const ids: number[] = [];
+  static builder(): HashedKeysBuilder {
+    const pairs = new Pairs();
     return {
-      add(key, id) {
-        hashes.push(hashKey(key));
-        ids.push(id);
-      },
-      done() {
-        const [sortedHashes, sortedIds] = radixSortByHash(Uint32Array.from(hashes), Int32Array.from(ids));
-        return new HashedKeys(sortedHashes, sortedIds);
+      add: (key, id) => pairs.push(hashKey(key), id),
+      addHash: (hash, id) => pairs.push(hash, id),
+      done({ unique = false } = {}) {
+        // Copies of exactly the pairs' length (the buffers have room to grow), sorted in place.
+        const [hashes, ids] = radixSortByHash(
+          pairs.hashes.slice(0, pairs.length),
+          pairs.ids.slice(0, pairs.length),
+        );
+        return unique ? HashedKeys.deduplicated(hashes, ids) : new HashedKeys(hashes, ids);
       },
     };
+  }
+
+  // The sort is stable and a contact's pairs are added together, so a repeat sits right after the
+  // pair it repeats.
+  private static deduplicated(hashes: Uint32Array, ids: Int32Array): HashedKeys {
+    let kept = 0;
+    for (let i = 0; i < hashes.length; i++) {
+      if (kept > 0 && hashes[i] === hashes[kept - 1] && ids[i] === ids[kept - 1]) continue;
+      hashes[kept] = hashes[i] ?? 0;
+      ids[kept] = ids[i] ?? 0;
+      kept++;
+    }
+    return new HashedKeys(hashes.slice(0, kept), ids.slice(0, kept));
   }
 
   get size(): number {
@@ -48,7 +105,11 @@ export class HashedKeys {
 
   /** Ids filed under a key hashing like `key` (unchecked; see the class comment). */
   candidates(key: string): Int32Array {
-    const h = hashKey(key);
+    return this.byHash(hashKey(key));
+  }
+
+  /** The same, for a hash computed already (gramHash). */
+  byHash(h: number): Int32Array {
     let lo = 0;
     let hi = this.hashes.length;
     while (lo < hi) {
@@ -59,41 +120,6 @@ export class HashedKeys {
     let end = lo;
     while (end < this.hashes.length && this.hashes[end] === h) end++;
     return end === lo ? EMPTY : this.ids.subarray(lo, end);
-  }
-}
-
-/** Key → list of ids (a posting list), all lists in one Int32Array. Exact: no check needed. */
-export class PackedLists {
-  private constructor(
-    private readonly slots: Map<string, number>,
-    private readonly offsets: Int32Array,
-    private readonly ids: Int32Array,
-  ) {}
-
-  /** `lists` may be consumed; its arrays are copied. */
-  static build(lists: Map<string, number[]>): PackedLists {
-    const slots = new Map<string, number>();
-    const offsets = new Int32Array(lists.size + 1);
-    let total = 0;
-    for (const list of lists.values()) total += list.length;
-    const ids = new Int32Array(total);
-    let slot = 0;
-    let at = 0;
-    for (const [key, list] of lists) {
-      slots.set(key, slot);
-      offsets[slot] = at;
-      ids.set(list, at);
-      at += list.length;
-      slot++;
-    }
-    offsets[slot] = at;
-    return new PackedLists(slots, offsets, ids);
-  }
-
-  get(key: string): Int32Array {
-    const slot = this.slots.get(key);
-    if (slot === undefined) return EMPTY;
-    return this.ids.subarray(this.offsets[slot] ?? 0, this.offsets[slot + 1] ?? 0);
   }
 }
 

@@ -8,13 +8,13 @@ import { type CallOptions, formatDuration } from "./deadline.js";
 import { decodeEnvelope, type Envelope, expectWritten, insertIdOf, parseRows, rowsOf } from "./decode.js";
 import { ItflowError } from "./errors.js";
 import { changedFields, unsavedFields } from "./normalise.js";
-import { checkPage, collectPages, type Page } from "./paging.js";
+import { checkPage, collectPages, type Page, type PagingOptions } from "./paging.js";
 import { checkPinInRows, type PinCheck } from "./pin.js";
 import { withRetries } from "./retry.js";
 import { Transport } from "./transport.js";
 import { clientRowSchema, contactRowSchema, draftToWire, locationRowSchema } from "./wire.js";
 
-export type { Page } from "./paging.js";
+export type { Page, PagingOptions } from "./paging.js";
 
 export interface ItflowClientOptions {
   /** e.g. "https://itflow.example.com" or with a path prefix; the API is at {baseUrl}/api/v1/. */
@@ -149,8 +149,9 @@ export class ItflowClient {
     return this.readContacts({ limit: String(page.limit), offset: String(page.offset) }, page.limit, options);
   }
 
-  async listAllContacts(pageSize: number, onPage?: (rows: Contact[]) => void): Promise<Contact[]> {
-    return collectPages(pageSize, (page) => this.listContacts(page), onPage);
+  /** The whole list, `pageSize` rows a request; see PagingOptions for pages in flight and streaming. */
+  async listAllContacts(pageSize: number, options: PagingOptions<Contact> = {}): Promise<Contact[]> {
+    return collectPages(pageSize, (page) => this.listContacts(page), options);
   }
 
   // ---- contacts: writes

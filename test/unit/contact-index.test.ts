@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ContactIndex } from "../../src/contacts/contact-index.js";
-import { HashedKeys, hashKey, PackedLists } from "../../src/contacts/packed.js";
+import { gramHash, HashedKeys, hashKey } from "../../src/contacts/packed.js";
 import { parsePhoneQuery } from "../../src/contacts/phone.js";
 import type { Contact } from "../../src/contacts/types.js";
 
@@ -203,14 +203,14 @@ describe("packed tables", () => {
     expect(index.byEmailAddress(b).map((c) => c.id)).toEqual([2]);
   });
 
-  it("PackedLists keeps each list whole and in order", () => {
-    const lists = new Map([
-      ["abc", [3, 1, 2]],
-      ["xyz", [9]],
-    ]);
-    const packed = PackedLists.build(lists);
-    expect([...packed.get("abc")]).toEqual([3, 1, 2]);
-    expect([...packed.get("xyz")]).toEqual([9]);
-    expect([...packed.get("nope")]).toEqual([]);
+  it("trigram tables list each contact once per gram, and hash a gram as hashKey hashes it", () => {
+    expect(gramHash("xabcx", 1)).toBe(hashKey("abc"));
+    const builder = HashedKeys.builder();
+    // "aaaa" holds the gram "aaa" twice: the contact must still be listed once under it.
+    for (let i = 0; i + 3 <= "aaaa".length; i++) builder.addHash(gramHash("aaaa", i), 7);
+    builder.addHash(gramHash("aaa", 0), 9);
+    const table = builder.done({ unique: true });
+    expect([...table.byHash(hashKey("aaa"))]).toEqual([7, 9]);
+    expect([...table.byHash(hashKey("zzz"))]).toEqual([]);
   });
 });

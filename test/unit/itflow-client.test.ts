@@ -375,14 +375,32 @@ describe("paging", () => {
   it("walks pages until a short page, reporting each page", async () => {
     const { url, seen } = await pagedServer(11);
     const pages: number[][] = [];
-    const all = await client(url).listAllContacts(4, (p) => pages.push(p.map((c) => c.id)));
-    expect(all.map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const all = await client(url).listAllContacts(4, { onPage: (p) => pages.push(p.map((c) => c.id)) });
+    // Handed over page by page, not gathered as well.
+    expect(all).toEqual([]);
     expect(pages).toEqual([
       [1, 2, 3, 4],
       [5, 6, 7, 8],
       [9, 10, 11],
     ]);
     expect(seen.map((s) => s.query.get("offset"))).toEqual(["0", "4", "8"]);
+  });
+
+  it("keeps several pages in flight, and still stops at the end and gives every row once", async () => {
+    const { url, seen } = await pagedServer(11);
+    const all = await client(url).listAllContacts(2, { concurrency: 3 });
+    expect(all.map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // Pages past the end were asked for while the last one was on its way: at most concurrency - 1.
+    const offsets = seen.map((s) => Number(s.query.get("offset")));
+    expect(offsets.filter((o) => o <= 10).sort((a, b) => a - b)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(offsets.filter((o) => o > 10).length).toBeLessThanOrEqual(2);
+  });
+
+  it("with pages in flight, stops when a server ignores offset", async () => {
+    const { url, seen } = await pagedServer(20, { ignoreOffset: true });
+    const all = await client(url).listAllContacts(4, { concurrency: 4 });
+    expect(all.map((c) => c.id)).toEqual([1, 2, 3, 4]);
+    expect(seen.length).toBeLessThanOrEqual(8);
   });
 
   it('ends on "False" when the total is a multiple of the page size', async () => {
