@@ -13,7 +13,7 @@ export const BENCH = {
   clients: 2_000,
   seed: 1,
   /** The bot's defaults (src/config.ts): ITFLOW_PAGE_SIZE, CACHE_TTL_SECONDS, DIRECTORY_REFRESH_SECONDS, ITFLOW_TIMEOUT_MS. */
-  pageSize: 500,
+  pageSize: 2000,
   cacheTtlMs: 60_000,
   refreshMs: 300_000,
   timeoutMs: 5_000,

@@ -13,7 +13,8 @@ export const VARIABLE_HELP: Record<string, string> = {
   ITFLOW_TIMEOUT_MS: "how long one ITFlow request may take, in milliseconds (default 5000)",
   ACTION_TIMEOUT_MS:
     "how long one action of a technician (a find, opening a form, a save) may wait for ITFlow in all, retries included, in milliseconds (default 8000)",
-  ITFLOW_PAGE_SIZE: "contacts fetched per request when the directory is (re)built (default 500)",
+  ITFLOW_PAGE_SIZE:
+    "contacts fetched per request when the contact list is (re)loaded, four requests at a time (default 2000)",
   DEFAULT_PHONE_REGION: "the two-letter country used for numbers typed without a country code (default US)",
   CACHE_TTL_SECONDS: "how long exact lookups (email, phone, id) are cached (default 60)",
   DIRECTORY_REFRESH_SECONDS:
@@ -70,7 +71,7 @@ export const coreEnvSchema = z.object({
     .refine((k) => k.length >= 8 && !/\s/.test(k), "does not look like an ITFlow API key"),
   ITFLOW_TIMEOUT_MS: intFrom("ITFLOW_TIMEOUT_MS", 5000, 500, 120_000),
   ACTION_TIMEOUT_MS: intFrom("ACTION_TIMEOUT_MS", DEFAULT_ACTION_TIMEOUT_MS, 1000, 120_000),
-  ITFLOW_PAGE_SIZE: intFrom("ITFLOW_PAGE_SIZE", 500, 10, 10_000),
+  ITFLOW_PAGE_SIZE: intFrom("ITFLOW_PAGE_SIZE", 2000, 10, 10_000),
   DEFAULT_PHONE_REGION: z
     .string()
     .optional()

@@ -17,7 +17,7 @@ import type { PagingOptions } from "../itflow/paging.js";
 import type { PinCheck } from "../itflow/pin.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store.js";
-import { type ContactIndex, IndexBuilder, type IndexHit, type MatchKind } from "./contact-index.js";
+import { ContactIndex, IndexBuilder, type IndexHit, type MatchKind, sameContact } from "./contact-index.js";
 import { CONTACT_FIELDS, diffDrafts, type FieldChange, fieldSpec, type StoredDifference } from "./fields.js";
 import { parsePhoneQuery, phoneKeys } from "./phone.js";
 import type { Query } from "./query.js";
@@ -78,6 +78,12 @@ export interface DirectoryOptions {
  * and a real server's per-request cost (~20 ms of PHP start-up) is paid side by side.
  */
 export const PAGES_IN_FLIGHT = 4;
+
+/**
+ * Contacts changed in place (since the index was built) before it is rebuilt: every search also
+ * walks those one by one, so they must stay few.
+ */
+const COMPACT_AFTER = 256;
 
 export interface ContactRow {
   contact: Contact;
@@ -709,66 +715,136 @@ export class ContactDirectory {
     return this.building;
   }
 
-  private async build(epoch: number): Promise<Snapshot> {
-    const { itflow, pageSize, region, logger } = this.options;
-    const started = this.now();
+  /**
+   * Reads the whole contact list (several pages in flight), handing each in-scope contact to
+   * `take` the moment its page arrives: its rows then die young instead of a queue of pages living
+   * long enough to be promoted to the old generation. Resolves with the scope the rows were read in.
+   */
+  private async readList(take: (contact: Contact) => void): Promise<Scope> {
+    const { itflow, pageSize } = this.options;
     const scopeLoading = this.loadScope();
-    // Unchanged contacts keep the old list's objects, so a refresh holds one list, not two.
-    const builder = new IndexBuilder(region, this.snapshot?.index ?? null);
-    // Each page is indexed as it arrives, one after another, while the next pages are on their way.
-    let indexing: Promise<void> = Promise.resolve();
+    let scope: Scope | null = null;
+    const early: Contact[][] = [];
+    const hand = (rows: Contact[], clients: Map<number, Client>) => {
+      for (const c of rows) if (clients.has(c.clientId)) take(c);
+    };
     let over = false;
     const reading = this.ask(
       itflow.listAllContacts(pageSize, {
         concurrency: this.options.pagesInFlight ?? PAGES_IN_FLIGHT,
         onPage: (rows) => {
           if (over) return;
-          indexing = indexing.then(async () => {
-            const { clients } = await scopeLoading;
-            await builder.addAll(rows.filter((c) => clients.has(c.clientId)));
-          });
+          if (scope) hand(rows, scope.clients);
+          // Pages that come before the clients wait for them (the client list is small and usually
+          // arrives first).
+          else early.push(rows);
         },
       }),
     );
-    let scope: Scope;
+    // The contact pages may fail while the clients are still on their way: their failure is
+    // awaited below, and must not count as unhandled meanwhile.
+    reading.catch(() => {});
     try {
-      [scope] = await Promise.all([scopeLoading, reading]);
+      scope = await scopeLoading;
+      for (const rows of early.splice(0)) hand(rows, scope.clients);
+      await reading;
+      return scope;
     } finally {
-      // Whatever failed, no page is still being indexed into a list nobody will use.
       over = true;
-      await indexing.catch(() => {});
     }
-    await indexing;
-    const snapshot: Snapshot = {
-      index: await builder.finish({ now: this.now() }),
-      clients: scope.clients,
-      locations: scope.locations,
-      builtAt: this.now(),
-    };
+  }
+
+  private async build(epoch: number): Promise<Snapshot> {
+    const started = this.now();
+    const old = this.snapshot;
+    const snapshot = old ? await this.refreshList(old, started) : await this.loadList();
     if (epoch !== this.epoch) {
       // The key was rejected while this list was being read: it must not come back. If ITFlow has
       // accepted the key again since, a list read under the new terms replaces it.
       if (this.keyError) throw this.keyError;
       return this.build(this.epoch);
     }
-    // Writes that landed while the list was being fetched must not be undone by an older page,
-    // nor lost when there was no list yet to put them in.
-    const newer = (c: Contact) =>
-      (c.updatedAt ?? "") > (snapshot.index.get(c.id)?.updatedAt ?? "") && scope.clients.has(c.clientId);
-    if (this.snapshot) for (const c of this.snapshot.index.all()) if (newer(c)) snapshot.index.upsert(c);
-    for (const [id, write] of this.recentWrites) {
-      const c = write.contact;
-      if (newer(c) || (!snapshot.index.get(id) && scope.clients.has(c.clientId))) snapshot.index.upsert(c);
-      if (write.at < started) this.recentWrites.delete(id);
+    if (snapshot !== old) {
+      // Writes that landed while the list was being fetched must not be undone by an older page,
+      // nor lost when there was no list yet to put them in.
+      this.keepWrites(snapshot, started);
+      this.snapshot = snapshot;
     }
-    this.snapshot = snapshot;
     // A narrower scope that arrived while the contacts were indexed still applies.
-    if (this.scope && this.scope !== scope) this.adoptScope(this.scope);
-    logger.info(
-      { contacts: snapshot.index.size, clients: scope.clients.size, ms: this.now() - started },
-      "contact list loaded",
+    if (this.scope && this.scope.clients !== snapshot.clients) this.adoptScope(this.scope);
+    this.options.logger.info(
+      { contacts: snapshot.index.size, clients: snapshot.clients.size, ms: this.now() - started },
+      old ? "contact list refreshed" : "contact list loaded",
     );
     return snapshot;
+  }
+
+  /** The first list: every contact into a new index. */
+  private async loadList(): Promise<Snapshot> {
+    const builder = new IndexBuilder(this.options.region);
+    const scope = await this.readList((c) => builder.add(c));
+    return {
+      index: await builder.finish({ now: this.now() }),
+      clients: scope.clients,
+      locations: scope.locations,
+      builtAt: this.now(),
+    };
+  }
+
+  /**
+   * A refresh changes the list in place: only contacts that differ from the list's copy are
+   * replaced, those gone are removed, and every other object stays. One list is alive, not two;
+   * the index is rebuilt from the contacts it holds (no ITFlow call) once enough has changed.
+   */
+  private async refreshList(old: Snapshot, started: number): Promise<Snapshot> {
+    const epoch = this.epoch;
+    const seen = new Set<number>();
+    const changed: Contact[] = [];
+    const scope = await this.readList((c) => {
+      seen.add(c.id);
+      const known = old.index.get(c.id);
+      if (!known || !sameContact(known, c)) changed.push(c);
+    });
+    // The key was rejected meanwhile: this list is gone (build() says so).
+    if (epoch !== this.epoch || this.snapshot !== old) return old;
+    const index = old.index;
+    for (const c of changed) {
+      // Saved through the bot after this page was read: the page is the older copy.
+      const current = index.get(c.id);
+      if (current && (current.updatedAt ?? "") > (c.updatedAt ?? "")) continue;
+      index.upsert(c);
+    }
+    const gone: number[] = [];
+    for (const c of index.all()) if (!seen.has(c.id) && !this.writtenSince(c.id, started)) gone.push(c.id);
+    for (const id of gone) index.remove(id);
+    this.keepWrites(old, started);
+    old.clients = scope.clients;
+    old.locations = scope.locations;
+    old.builtAt = this.now();
+    if (index.pending > COMPACT_AFTER) {
+      const compacted = await ContactIndex.compact(index, this.options.region, { now: this.now() });
+      if (this.snapshot === old) old.index = compacted;
+    }
+    return old;
+  }
+
+  private writtenSince(id: number, since: number): boolean {
+    const write = this.recentWrites.get(id);
+    return write !== undefined && write.at >= since;
+  }
+
+  /** Contacts this bot saved: kept when newer than the list's copy, or missing from it. */
+  private keepWrites(snapshot: Snapshot, started: number): void {
+    const newer = (c: Contact) =>
+      (c.updatedAt ?? "") > (snapshot.index.get(c.id)?.updatedAt ?? "") && snapshot.clients.has(c.clientId);
+    if (this.snapshot && this.snapshot !== snapshot) {
+      for (const c of this.snapshot.index.all()) if (newer(c)) snapshot.index.upsert(c);
+    }
+    for (const [id, write] of this.recentWrites) {
+      const c = write.contact;
+      if (newer(c) || (!snapshot.index.get(id) && snapshot.clients.has(c.clientId))) snapshot.index.upsert(c);
+      if (write.at < started) this.recentWrites.delete(id);
+    }
   }
 
   // ---- finding

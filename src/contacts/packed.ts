@@ -110,16 +110,22 @@ export class HashedKeys {
 
   /** The same, for a hash computed already (gramHash). */
   byHash(h: number): Int32Array {
+    const start = this.firstAbove(h - 1);
+    if (start >= this.hashes.length || this.hashes[start] !== h) return EMPTY;
+    // A common trigram files thousands of ids: its end is searched for too, not walked to.
+    return this.ids.subarray(start, this.firstAbove(h));
+  }
+
+  /** The first position whose hash is greater than `h` (hashes are sorted ascending). */
+  private firstAbove(h: number): number {
     let lo = 0;
     let hi = this.hashes.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.hashes[mid] ?? 0) < h) lo = mid + 1;
+      if ((this.hashes[mid] ?? 0) <= h) lo = mid + 1;
       else hi = mid;
     }
-    let end = lo;
-    while (end < this.hashes.length && this.hashes[end] === h) end++;
-    return end === lo ? EMPTY : this.ids.subarray(lo, end);
+    return lo;
   }
 }
 

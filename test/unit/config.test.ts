@@ -21,7 +21,7 @@ describe("loadCoreConfig", () => {
         url: "https://itflow.example.com",
         apiKey: "abcdEFGH1234ijkl",
         timeoutMs: 5000,
-        pageSize: 500,
+        pageSize: 2000,
       },
       actionTimeoutMs: 8000,
       phoneRegion: "US",
