@@ -61,6 +61,9 @@ export class TimedItflow implements ItflowApi {
   findContactsByPhone(digits: string, options?: CallOptions) {
     return this.time(() => this.inner.findContactsByPhone(digits, options));
   }
+  listContacts(page: { limit: number; offset: number }, options?: CallOptions) {
+    return this.time(() => this.inner.listContacts(page, options));
+  }
   listAllContacts(pageSize: number, options?: PagingOptions<Contact>) {
     return this.time(() => this.inner.listAllContacts(pageSize, options));
   }

@@ -33,6 +33,7 @@ export interface ItflowApi {
   findContactsByPhone(digits: string, options?: CallOptions): Promise<Contact[]>;
   listAllContacts(pageSize: number, options?: PagingOptions<Contact>): Promise<Contact[]>;
   listClients(page: { limit: number; offset: number }, options?: CallOptions): Promise<Client[]>;
+  listContacts(page: { limit: number; offset: number }, options?: CallOptions): Promise<Contact[]>;
   listAllClients(pageSize: number): Promise<Client[]>;
   listAllLocations(pageSize: number): Promise<Location[]>;
   createContact(clientId: number, draft: ContactDraft, options?: CallOptions): Promise<number>;
@@ -71,7 +72,19 @@ export interface DirectoryOptions {
   keyRecheckMs?: number;
   /** Pages of the contact list requested at once. Default PAGES_IN_FLIGHT. */
   pagesInFlight?: number;
+  /** How often, between full refreshes, ITFlow is asked for contacts created since. Default TAIL_MS. */
+  tailMs?: number;
 }
+
+/**
+ * Between full refreshes, ITFlow is asked this often for the contacts past the highest id the bot
+ * has seen (its list is ordered by id): a contact created in ITFlow's web UI joins name search
+ * within ~12 s, at the cost of one small read.
+ */
+export const TAIL_MS = 8_000;
+/** Rows asked for before the end of the list seen, in case some were deleted since. */
+const TAIL_OVERLAP = 20;
+const TAIL_PAGE = 100;
 
 /**
  * Pages of the contact list in flight at once: ITFlow sends the next while the bot indexes one,
@@ -115,6 +128,8 @@ interface Scope {
 interface Snapshot extends Scope {
   index: ContactIndex;
   builtAt: number;
+  /** Where the list read ended in ITFlow's id order: where a read of what came since starts. */
+  end: { rows: number; maxId: number };
 }
 
 export type CreateOutcome =
@@ -222,6 +237,8 @@ export class ContactDirectory {
   /** Bumped when the key is rejected: what was being loaded before that is thrown away. */
   private epoch = 0;
   private lastKeyCheck = 0;
+  private lastTail = 0;
+  private tailing: Promise<void> | null = null;
   private access: WriteAccess = "unknown";
   private accessCheck: Promise<WriteAccess> | null = null;
   private readonly inflight = new Map<string, Promise<Contact[]>>();
@@ -290,11 +307,66 @@ export class ContactDirectory {
       () => {
         this.refreshIfStale();
         this.checkKeyIfDue();
+        this.tailIfDue();
       },
-      Math.max(1000, this.options.refreshMs / 10),
+      Math.max(1000, Math.min(this.options.refreshMs / 10, (this.options.tailMs ?? TAIL_MS) / 2)),
     );
     timer.unref();
     return () => clearInterval(timer);
+  }
+
+  /**
+   * Between full refreshes: asks ITFlow for the contacts created since the list was read (past
+   * the highest id seen), so they are found by name too. Edits and deletions wait for the next
+   * full refresh.
+   */
+  tailIfDue(): void {
+    if (!this.snapshot || this.building || this.tailing || this.keyError) return;
+    if (this.now() - this.lastTail < (this.options.tailMs ?? TAIL_MS)) return;
+    this.lastTail = this.now();
+    this.tailing = this.readNewContacts(this.snapshot)
+      .catch((error: unknown) => {
+        if (!isAuthError(error))
+          this.options.logger.debug({ err: error }, "could not ask ITFlow for new contacts");
+      })
+      .finally(() => {
+        this.tailing = null;
+      });
+  }
+
+  /** Waits for a read of new contacts under way (tests). */
+  async tailDone(): Promise<void> {
+    await this.tailing;
+  }
+
+  private async readNewContacts(snap: Snapshot): Promise<void> {
+    const { end } = snap;
+    let offset = Math.max(0, end.rows - TAIL_OVERLAP);
+    for (let page = 0; page < 50; page++) {
+      const rows = await this.ask(this.options.itflow.listContacts({ limit: TAIL_PAGE, offset }));
+      if (this.snapshot !== snap || this.building) return;
+      const first = rows[0];
+      if (page === 0 && offset > 0 && (!first || first.id > end.maxId)) {
+        // More rows were deleted than the overlap covers: the end of the list seen moved by an
+        // unknown amount. A full refresh (made due now) finds whatever was created.
+        snap.builtAt = 0;
+        this.refreshIfStale();
+        return;
+      }
+      if (!first) return;
+      const fresh = rows.filter((c) => c.id > end.maxId);
+      if (fresh.some((c) => !snap.clients.has(c.clientId))) await this.loadScope(); // a new client
+      for (const c of fresh) {
+        if (snap.clients.has(c.clientId) && !snap.index.get(c.id)) snap.index.upsert(c);
+        end.maxId = Math.max(end.maxId, c.id);
+        end.rows++;
+      }
+      if (fresh.length > 0) {
+        this.options.logger.info({ contacts: fresh.length }, "contacts created in ITFlow joined the list");
+      }
+      if (rows.length < TAIL_PAGE) return;
+      offset += rows.length;
+    }
   }
 
   /**
@@ -720,11 +792,12 @@ export class ContactDirectory {
    * `take` the moment its page arrives: its rows then die young instead of a queue of pages living
    * long enough to be promoted to the old generation. Resolves with the scope the rows were read in.
    */
-  private async readList(take: (contact: Contact) => void): Promise<Scope> {
+  private async readList(take: (contact: Contact) => void): Promise<Scope & { end: Snapshot["end"] }> {
     const { itflow, pageSize } = this.options;
     const scopeLoading = this.loadScope();
     let scope: Scope | null = null;
     const early: Contact[][] = [];
+    const end = { rows: 0, maxId: 0 };
     const hand = (rows: Contact[], clients: Map<number, Client>) => {
       for (const c of rows) if (clients.has(c.clientId)) take(c);
     };
@@ -734,6 +807,8 @@ export class ContactDirectory {
         concurrency: this.options.pagesInFlight ?? PAGES_IN_FLIGHT,
         onPage: (rows) => {
           if (over) return;
+          end.rows += rows.length;
+          for (const c of rows) if (c.id > end.maxId) end.maxId = c.id;
           if (scope) hand(rows, scope.clients);
           // Pages that come before the clients wait for them (the client list is small and usually
           // arrives first).
@@ -748,7 +823,7 @@ export class ContactDirectory {
       scope = await scopeLoading;
       for (const rows of early.splice(0)) hand(rows, scope.clients);
       await reading;
-      return scope;
+      return { ...scope, end };
     } finally {
       over = true;
     }
@@ -770,6 +845,8 @@ export class ContactDirectory {
       this.keepWrites(snapshot, started);
       this.snapshot = snapshot;
     }
+    // The list is as new as it gets: the next look for new contacts is due a poll from now.
+    this.lastTail = this.now();
     // A narrower scope that arrived while the contacts were indexed still applies.
     if (this.scope && this.scope.clients !== snapshot.clients) this.adoptScope(this.scope);
     this.options.logger.info(
@@ -782,12 +859,13 @@ export class ContactDirectory {
   /** The first list: every contact into a new index. */
   private async loadList(): Promise<Snapshot> {
     const builder = new IndexBuilder(this.options.region);
-    const scope = await this.readList((c) => builder.add(c));
+    const read = await this.readList((c) => builder.add(c));
     return {
       index: await builder.finish({ now: this.now() }),
-      clients: scope.clients,
-      locations: scope.locations,
+      clients: read.clients,
+      locations: read.locations,
       builtAt: this.now(),
+      end: read.end,
     };
   }
 
@@ -800,7 +878,7 @@ export class ContactDirectory {
     const epoch = this.epoch;
     const seen = new Set<number>();
     const changed: Contact[] = [];
-    const scope = await this.readList((c) => {
+    const read = await this.readList((c) => {
       seen.add(c.id);
       const known = old.index.get(c.id);
       if (!known || !sameContact(known, c)) changed.push(c);
@@ -818,9 +896,10 @@ export class ContactDirectory {
     for (const c of index.all()) if (!seen.has(c.id) && !this.writtenSince(c.id, started)) gone.push(c.id);
     for (const id of gone) index.remove(id);
     this.keepWrites(old, started);
-    old.clients = scope.clients;
-    old.locations = scope.locations;
+    old.clients = read.clients;
+    old.locations = read.locations;
     old.builtAt = this.now();
+    old.end = read.end;
     if (index.pending > COMPACT_AFTER) {
       const compacted = await ContactIndex.compact(index, this.options.region, { now: this.now() });
       if (this.snapshot === old) old.index = compacted;

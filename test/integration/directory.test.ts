@@ -142,6 +142,90 @@ describe("ContactDirectory", () => {
     fake.hang(false);
   });
 
+  it("a refresh changes the list in place: edits and deletions show, unchanged contacts keep their objects", async () => {
+    await directory.warm();
+    const aliceBefore = (await find("alice@acme.example"))[0]?.contact;
+    const bob = fake.state.contacts.find((c) => c.contact_id === "2")!;
+    bob.contact_name = "Robert Brown";
+    bob.contact_updated_at = "2026-12-01 10:00:00";
+    fake.state.contacts = fake.state.contacts.filter((c) => c.contact_id !== "3"); // Carol deleted
+    clock += 300_001;
+    await directory.refresh();
+    expect(await names("robert")).toEqual(["Robert Brown"]);
+    expect(await names("bob brown")).toEqual([]);
+    expect(await names("carol")).toEqual([]);
+    expect(directory.status().contacts).toBe(10);
+    // The same object, not an equal copy: one list in memory, not two.
+    expect((await find("alice@acme.example"))[0]?.contact).toBe(aliceBefore);
+  });
+
+  it("after many changes the index is rebuilt from the contacts it holds, and still finds each", async () => {
+    await directory.warm();
+    for (let i = 0; i < 300; i++) {
+      addContact({
+        contact_id: String(1000 + i),
+        contact_name: `Temp Person${i}`,
+        contact_email: `t${i}@x.example`,
+      });
+    }
+    clock += 300_001;
+    await directory.refresh();
+    expect(directory.status().contacts).toBe(311);
+    expect(await names("person299")).toEqual(["Temp Person299"]);
+    expect(await names("t17@x.example")).toEqual(["Temp Person17"]);
+    expect(await names("alice")).toEqual(["Alice Anderson"]);
+  });
+
+  it("between refreshes, a contact created in ITFlow joins name search at the next poll (fake clock)", async () => {
+    make();
+    directory = new ContactDirectory({
+      itflow,
+      store: new MemoryStore(),
+      region: "US",
+      refreshMs: 300_000,
+      cacheTtlMs: 60_000,
+      pageSize: 4,
+      tailMs: 8_000,
+      logger: silentLogger(),
+      now: () => clock,
+    });
+    await directory.warm();
+    addContact({ contact_id: "12", contact_name: "Nora Newcomer", contact_email: "nora@acme.example" });
+    fake.clearRequests();
+    clock += 7_000;
+    directory.tailIfDue(); // not due yet: nothing asked
+    await directory.tailDone();
+    expect(fake.requests).toHaveLength(0);
+    expect(await names("nora")).toEqual([]);
+    clock += 1_000;
+    directory.tailIfDue();
+    await directory.tailDone();
+    expect(await names("nora")).toEqual(["Nora Newcomer"]);
+    // One small read from near the end of the list, not the list again.
+    const reads = fake.requests.filter((r) => r.path.endsWith("contacts/read.php"));
+    expect(reads.map((r) => [r.query.limit, r.query.offset])).toEqual([["100", "0"]]);
+    expect(directory.status().builtAt).toBe(1_000_000);
+  });
+
+  it("a poll after more deletions than it looks back over makes the full refresh due", async () => {
+    fake.state.contacts.push(
+      ...Array.from({ length: 40 }, (_, i) => ({
+        ...fake.state.contacts[0]!,
+        contact_id: String(100 + i),
+        contact_name: `Filler ${i}`,
+        contact_email: `f${i}@x.example`,
+        contact_primary: "0",
+      })),
+    );
+    await directory.warm();
+    fake.state.contacts = fake.state.contacts.filter((c) => !c.contact_name?.startsWith("Filler"));
+    addContact({ contact_id: "200", contact_name: "Late Larry" });
+    clock += 8_001;
+    directory.tailIfDue();
+    await directory.tailDone();
+    await expect.poll(() => names("larry")).toEqual(["Late Larry"]);
+  });
+
   it("a key revoked while nobody searches: the failed refresh drops the list, and the timer's next load brings it back", async () => {
     await directory.warm();
     const admin = fake.state.keys.find((k) => k.apiKey === "KEY_ADMIN")!;
