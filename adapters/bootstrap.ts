@@ -22,6 +22,8 @@ export interface CoreOptions {
    * and Edit for a read-only key. Default true; a one-shot terminal lookup has no use for it.
    */
   learnWriteAccess?: boolean;
+  /** Load the contact list only when asked (warm()), not for exact lookups. Default false. */
+  listOnDemand?: boolean;
 }
 
 export async function startCore(
@@ -47,6 +49,7 @@ export async function startCore(
     logger,
     // Learned without writing, like `itflow-contact check`, with every load of the list.
     checkWriteAccess: options.learnWriteAccess ?? true,
+    listOnDemand: options.listOnDemand ?? false,
   });
   const writes = new InFlight();
   const ctx: CommandContext = {

@@ -110,14 +110,20 @@ export function viewOfRows(ctx: CommandContext, caller: Caller, query: string, r
   };
 }
 
+/** Whether answering `text` takes the whole contact list: a name or part of a number does. */
+export function needsList(ctx: CommandContext, text: string): boolean {
+  const kind = classifyQuery(text, ctx.region).kind;
+  return kind === "name" || kind === "partialPhone";
+}
+
 /**
- * Every match, unpaged, for machine-readable output (the terminal's --json). It waits for the whole
- * list (within the action's deadline), as a one-shot command has no list loaded beforehand.
+ * Every match, unpaged, for machine-readable output (the terminal's --json). An email, a number or
+ * an id is read from ITFlow directly (exact reads); a name loads the whole list first.
  */
 export async function findAll(ctx: CommandContext, input: FindInput): Promise<ContactRow[]> {
   const query = classifyQuery(input.query, ctx.region);
   if (query.kind === "empty" || query.kind === "invalidEmail") return [];
   const deadline = actionDeadline(ctx);
-  await deadline.race(ctx.directory.warm());
+  if (needsList(ctx, input.query)) await deadline.race(ctx.directory.warm());
   return ctx.directory.find(query, { includeArchived: input.includeArchived ?? false, deadline });
 }

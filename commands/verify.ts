@@ -124,6 +124,15 @@ export async function openVerify(
           text: "Say whose PIN to check, e.g. `verify alice@acme.example` or `verify #42`.",
         };
       }
+      if (query.kind === "phone" && !ctx.directory.loaded) {
+        // Before the list has loaded a number is looked up by ITFlow's own read, which returns one
+        // contact even when several share it: verifying the wrong one of them must not be possible.
+        return {
+          kind: "notice",
+          level: "info",
+          text: "The contact list is still loading, so a number cannot tell who shares it yet: verify by email or #id, or try again in a moment.",
+        };
+      }
       const rows = query.kind === "invalidEmail" ? [] : await ctx.directory.find(query, { deadline });
       row = rows.length === 1 ? (rows[0] ?? null) : null;
       if (!row) {

@@ -3,9 +3,10 @@
 // and `serve` to run the chat bot. Output goes to stdout; logs, prompts and errors to stderr.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { archivedOnly, echo, findAll, viewOfRows } from "../../commands/find.js";
+import { archivedOnly, echo, findAll, needsList, viewOfRows } from "../../commands/find.js";
 import { summarize } from "../../commands/summary.js";
 import { ConfigError, loadCoreConfig } from "../../src/config.js";
+import { classifyQuery } from "../../src/contacts/query.js";
 import { ItflowError } from "../../src/itflow/errors.js";
 import { createLogger, scrubSecrets } from "../../src/log.js";
 import { startCore } from "../bootstrap.js";
@@ -14,8 +15,9 @@ import { jsonContact, plain, renderView } from "./render.js";
 import { runVerify } from "./verify.js";
 
 const USAGE = `Usage:
-  itflow-contact find <query> [--json] [--include-archived] [--verbose]
-      Look up contacts by email, phone (any format), name or #id.
+  itflow-contact find <query> [--json] [--include-archived] [--whole-list] [--verbose]
+      Look up contacts by email, phone (any format), name or #id. An email, a number or #id is
+      asked of ITFlow directly; a name (or --whole-list) loads the whole contact list first.
   itflow-contact verify <query> [--verbose]
       Check what a caller says against the contact's ITFlow PIN. Type it at the prompt (not shown),
       or pipe it in as one line. Exit 0 match, 1 no match or locked, 3 no PIN on file, 2 bad usage.
@@ -55,6 +57,34 @@ async function callsTemplate(args: string[], url: string | undefined): Promise<n
   return 0;
 }
 
+function isPhoneQuery(ctx: Parameters<typeof needsList>[0], text: string): boolean {
+  return classifyQuery(text, ctx.region).kind === "phone";
+}
+
+/** How long a name search may wait for the whole list before the terminal says why it waits. */
+const LOADING_NOTE_AFTER_MS = 1000;
+
+/**
+ * Runs `work`; when it needs the whole contact list and that takes more than a second, says so on
+ * stderr (an email, a number or an id is answered by ITFlow's exact reads and never waits for it).
+ */
+async function withLoadingNote<T>(needsList: boolean, work: () => Promise<T>): Promise<T> {
+  const timer = needsList
+    ? setTimeout(
+        () =>
+          process.stderr.write(
+            "Loading the whole contact list for a name search (an email, number or #id does not need it)…\n",
+          ),
+        LOADING_NOTE_AFTER_MS,
+      )
+    : undefined;
+  try {
+    return await work();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const CLI_CALLER = { platform: "cli", workspaceId: null, userId: "terminal", roleIds: [] } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -68,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       global: { type: "boolean", default: false },
       url: { type: "string" },
       verbose: { type: "boolean", default: false },
+      "whole-list": { type: "boolean", default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -95,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
   // A one-shot command prints its answer and reports failures in its own one line. Logs only when
   // asked for with --verbose: LOG_LEVEL alone (set in a .env copied from .env.example) is for serve.
   const logger = createLogger({ level: values.verbose ? config.logLevel : "silent" });
-  const core = await startCore(config, logger, { learnWriteAccess: false });
+  const core = await startCore(config, logger, { learnWriteAccess: false, listOnDemand: true });
   try {
     if (command === "check") {
       const lines = await runCheck(core.itflow, config.itflow.url);
@@ -109,13 +140,24 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const includeArchived = values["include-archived"];
-    const rows = await findAll(core.ctx, { query, includeArchived });
+    // Archived matches come along (to say so when they are the only ones) and are left out below.
+    const wholeList = values["whole-list"] || needsList(core.ctx, query);
+    const all = await withLoadingNote(wholeList, async () => {
+      if (wholeList) await core.ctx.directory.warm();
+      return findAll(core.ctx, { query, includeArchived: true });
+    });
+    if (!wholeList && !values.json && all.length === 1 && isPhoneQuery(core.ctx, query)) {
+      // ITFlow's own number lookup stops at one contact (LIMIT 1): say how to see any others.
+      process.stderr.write(
+        "ITFlow's number lookup returns one contact per number; --whole-list shows everyone sharing it.\n",
+      );
+    }
+    const rows = includeArchived ? all : all.filter((r) => !r.contact.archivedAt);
     if (values.json) {
       process.stdout.write(`${JSON.stringify(rows.map(jsonContact), null, 2)}\n`);
       return 0;
     }
-    const archived =
-      rows.length === 0 && !includeArchived ? await findAll(core.ctx, { query, includeArchived: true }) : [];
+    const archived = rows.length === 0 && !includeArchived ? all : [];
     const view =
       archived.length > 0
         ? archivedOnly(core.ctx, query, archived)

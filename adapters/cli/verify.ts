@@ -4,6 +4,7 @@
 import { userInfo } from "node:os";
 import type { Caller } from "../../commands/caller.js";
 import type { CommandContext } from "../../commands/context.js";
+import { needsList } from "../../commands/find.js";
 import {
   ATTEMPT_MAX,
   aboutLine,
@@ -14,6 +15,7 @@ import {
   verifyAnswerText,
   verifyCaller,
 } from "../../commands/verify.js";
+import { classifyQuery } from "../../src/contacts/query.js";
 import { readAnswer } from "./answer.js";
 import { plain } from "./render.js";
 
@@ -50,6 +52,10 @@ export async function runVerify(ctx: CommandContext, query: string): Promise<num
       EXIT.usage,
     );
   const caller = terminalCaller();
+  // A name needs the whole list (a one-shot command has none loaded), and so does a number:
+  // ITFlow's number lookup returns one contact even when several share it, and verifying the
+  // wrong one of them must not be possible. An email or #id is read from ITFlow directly.
+  if (needsList(ctx, query) || classifyQuery(query, ctx.region).kind === "phone") await ctx.directory.warm();
   const prompt = await openVerify(ctx, caller, { query });
   if (prompt.kind === "list") {
     const rows = prompt.items.map((c) => `  #${c.id}  ${plain(c.name)} — ${plain(c.client.name)}`);

@@ -74,6 +74,11 @@ export interface DirectoryOptions {
   pagesInFlight?: number;
   /** How often, between full refreshes, ITFlow is asked for contacts created since. Default TAIL_MS. */
   tailMs?: number;
+  /**
+   * Load the whole list only when warm() asks for it. A one-shot terminal lookup of an email, a
+   * number or an id then costs ITFlow's exact reads, not 50,000 contacts.
+   */
+  listOnDemand?: boolean;
 }
 
 /**
@@ -287,7 +292,7 @@ export class ContactDirectory {
    * after a failed load, only once a pause has passed, so a struggling ITFlow is not hammered.
    */
   refreshIfStale(): void {
-    if (this.building) return;
+    if (this.building || (this.options.listOnDemand && !this.snapshot)) return;
     const now = this.now();
     const s = this.snapshot;
     if (s && now - s.builtAt < this.options.refreshMs) return;

@@ -35,11 +35,19 @@ describe("itflow-contact (terminal)", () => {
     await fake.close();
   });
 
-  it("finds both contacts sharing a formatted phone number, each with its client", async () => {
-    const rows = await findJson("(555) 123-4567");
+  it("finds a formatted phone number with ITFlow's exact reads, and both contacts sharing it with --whole-list", async () => {
+    fake.clearRequests();
+    const exact = await run(["find", "(555) 123-4567"], env());
+    expect(exact.stdout.match(/— IT Manager|— CEO/g)).toHaveLength(1);
+    expect(exact.stderr).toContain("--whole-list shows everyone sharing it");
+    // No page of the whole list was asked for: only exact reads (and the clients, for their names).
+    const contactReads = fake.requests.filter((r) => r.path.endsWith("contacts/read.php"));
+    expect(contactReads.length).toBeGreaterThan(0);
+    expect(contactReads.every((r) => r.query.contact_phone_or_mobile !== undefined)).toBe(true);
+    const rows = await findJson("(555) 123-4567", ["--whole-list"]);
     expect(rows.map((r) => r.name).sort()).toEqual(["Alice Anderson", "Bob Brown"]);
     expect(rows.every((r) => r.client.name === "Acme Corp")).toBe(true);
-    const text = await run(["find", "(555) 123-4567"], env());
+    const text = await run(["find", "(555) 123-4567", "--whole-list"], env());
     expect(text.stdout).toContain("Alice Anderson — CEO");
     expect(text.stdout).toContain("Bob Brown — IT Manager");
     expect(text.stdout).toContain("Client:    Acme Corp");
@@ -122,12 +130,12 @@ describe("itflow-contact (terminal)", () => {
   });
 
   it("prints its answer only, even with LOG_LEVEL=info (as .env.example sets it); --verbose adds the log lines", async () => {
-    const quiet = await run(["find", "alice@acme.example"], { ...env(), LOG_LEVEL: "info" });
+    const quiet = await run(["find", "alice"], { ...env(), LOG_LEVEL: "info" });
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe("");
     expect(quiet.stdout).toMatch(/^Alice Anderson — CEO\n/);
     expect(quiet.stdout).not.toContain('"level"');
-    const verbose = await run(["find", "alice@acme.example", "--verbose"], { ...env(), LOG_LEVEL: "info" });
+    const verbose = await run(["find", "alice", "--verbose"], { ...env(), LOG_LEVEL: "info" });
     expect(verbose.stdout).toBe(quiet.stdout);
     const lines = verbose.stderr
       .trim()

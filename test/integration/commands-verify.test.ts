@@ -45,6 +45,14 @@ describe("verify", () => {
     expect(expectView(await b.openVerify({ query: "  " }), "notice").level).toBe("info");
   });
 
+  it("will not verify by a number before the list has loaded (ITFlow's read hides who shares it)", async () => {
+    const b = bots.bot();
+    const notice = expectView(await b.openVerify({ query: "(555) 123-4567" }), "notice");
+    expect(notice.text).toContain("still loading");
+    await b.ctx.directory.warm();
+    expect(expectView(await b.openVerify({ query: "(555) 123-4567" }), "list").total).toBe(2);
+  });
+
   it("answers a match with the contact's name and client, reading the PIN afresh each time", async () => {
     const b = bots.bot();
     // Loaded, so the contact comes from the list and every contact_id read is a PIN check.
