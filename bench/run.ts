@@ -7,7 +7,9 @@
 // Bolt app in HTTP mode, 50 in flight (scenarios/slack-ack.ts); (e) RSS in child processes, the
 // whole bot with Slack and Discord running, and the core alone (scenarios/memory.ts); (f) `npm start`
 // to "Slack connected", warm and right after a source edit (scenarios/start-time.ts; alone:
-// `npm run bench:start`); (g) caller ID over HTTP and (h) call pops (scenarios/calls.ts).
+// `npm run bench:start`); (g) caller ID over HTTP and (h) call pops (scenarios/calls.ts); (i) the
+// list build vs ITFlow's one-request time, and the refresh peak (with (e)); (j) the terminal's exact
+// lookups vs `help` (scenarios/cli.ts).
 import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { BENCH } from "./config.js";
@@ -15,6 +17,7 @@ import { type BenchEnv, startEnv } from "./env.js";
 import { collectGarbage } from "./measure.js";
 import { missingStartFlags, START_FLAGS } from "./node-flags.js";
 import { runCalls } from "./scenarios/calls.js";
+import { runTerminal } from "./scenarios/cli.js";
 import { runCoalesce } from "./scenarios/coalesce.js";
 import { runEmailFind } from "./scenarios/email-find.js";
 import { runMemory } from "./scenarios/memory.js";
@@ -39,6 +42,7 @@ const SCENARIOS: Scenario[] = [
   { id: "(c)", title: "100 concurrent identical finds", run: runCoalesce },
   { id: "(d)", title: "Slack HTTP path", run: runSlackAck },
   { id: "(g)", title: "caller ID over HTTP, and call pops", run: runCalls },
+  { id: "(j)", title: "terminal exact lookups at 50k", run: runTerminal },
   { id: "(f)", title: "npm start to connected", run: () => runStartTime() },
 ];
 

@@ -1,7 +1,7 @@
 // Every piece of state the bot keeps (lookup cache, form sessions, dedupe keys, caller-verification
 // attempts) goes through this one store, so that pointing STORE_URL at Redis lets several replicas
 // share it. In-memory is the default and needs nothing installed.
-import KeyvRedis, { createClient, type RedisClientType } from "@keyv/redis";
+import type { default as KeyvRedisAdapter, RedisClientType } from "@keyv/redis";
 import Keyv from "keyv";
 
 export interface Store {
@@ -137,9 +137,14 @@ export class RedisStore implements Store {
   readonly kind = "redis";
   private readonly spaces = new Map<string, Keyv>();
 
-  private constructor(private readonly client: RedisClientType) {}
+  private constructor(
+    private readonly client: RedisClientType,
+    private readonly Adapter: typeof KeyvRedisAdapter,
+  ) {}
 
   static async connect(url: string): Promise<RedisStore> {
+    // Loaded only for redis:// (the Redis client is ~15 MB of a process that never uses it otherwise).
+    const { default: Adapter, createClient } = await import("@keyv/redis");
     let connectedOnce = false;
     const client = createClient({
       url,
@@ -162,13 +167,13 @@ export class RedisStore implements Store {
     // Without a listener a connection error would crash the process; reconnects are automatic.
     client.on("error", () => {});
     await client.connect();
-    return new RedisStore(client);
+    return new RedisStore(client, Adapter);
   }
 
   namespace(name: string): Keyv {
     let space = this.spaces.get(name);
     if (!space) {
-      const adapter = new KeyvRedis(this.client, { namespace: `${PREFIX}:${name}` });
+      const adapter = new this.Adapter(this.client, { namespace: `${PREFIX}:${name}` });
       space = new Keyv({ store: adapter, namespace: `${PREFIX}:${name}`, useKeyPrefix: false });
       this.spaces.set(name, space);
     }

@@ -973,21 +973,22 @@ export class ContactDirectory {
     const { deadline } = options;
     if (query.kind === "empty" || query.kind === "invalidEmail") return [];
     if (query.kind === "name" || query.kind === "partialPhone") throw new ListLoading();
-    const scope = await this.scopeFor(deadline);
+    const loading = this.scopeFor(deadline);
+    loading.catch(() => {}); // awaited with the read and below
     let contacts: Contact[];
     switch (query.kind) {
       case "id":
-        contacts = await this.idRead(scope, null, query.id, deadline);
+        contacts = await this.idRead(loading, null, query.id, deadline);
         break;
       case "email":
-        contacts = await this.emailRead(scope, null, query.email, deadline);
+        contacts = await this.emailRead(loading, null, query.email, deadline);
         break;
       case "phone":
-        contacts = (await this.phoneReads(scope, null, query.phone.variants, deadline)).flat();
+        contacts = (await this.phoneReads(loading, null, query.phone.variants, deadline)).flat();
         break;
     }
     const hits = withReadHits([], contacts, query.kind === "phone" ? query.phone.digits : null);
-    return this.rowsOf(scope, hits, options);
+    return this.rowsOf(await loading, hits, options);
   }
 
   /** Sorted, archived left out unless asked for, each checked against the key's clients. */
@@ -1035,21 +1036,31 @@ export class ContactDirectory {
     return digits.length >= 7 ? snap.index.byPartialDigits(digits) : [];
   }
 
-  private idRead(scope: Scope, index: ContactIndex | null, id: number, deadline: Deadline | undefined) {
+  private idRead(
+    scope: Scope | Promise<Scope>,
+    index: ContactIndex | null,
+    id: number,
+    deadline: Deadline | undefined,
+  ) {
     return this.exactRead(scope, index, `id:${id}`, deadline, async () => {
       const c = await this.options.itflow.getContact(id, { deadline });
       return c ? [c] : [];
     });
   }
 
-  private emailRead(scope: Scope, index: ContactIndex | null, email: string, deadline: Deadline | undefined) {
+  private emailRead(
+    scope: Scope | Promise<Scope>,
+    index: ContactIndex | null,
+    email: string,
+    deadline: Deadline | undefined,
+  ) {
     return this.exactRead(scope, index, `email:${email.toLowerCase()}`, deadline, () =>
       this.options.itflow.findContactsByEmail(email, { deadline }),
     );
   }
 
   private phoneReads(
-    scope: Scope,
+    scope: Scope | Promise<Scope>,
     index: ContactIndex | null,
     variants: readonly string[],
     deadline: Deadline | undefined,
@@ -1070,18 +1081,24 @@ export class ContactDirectory {
    * replaces the list's copy of a contact.
    */
   private async exactRead(
-    scope: Scope,
+    scopeOrLoading: Scope | Promise<Scope>,
     index: ContactIndex | null,
     key: string,
     deadline: Deadline | undefined,
     read: () => Promise<Contact[]>,
   ): Promise<Contact[]> {
     const cached = (await this.cache.get<Contact[]>(key)) ?? null;
-    if (cached) return cached.filter((c) => scope.clients.has(c.clientId));
+    if (cached) {
+      const scope = await scopeOrLoading;
+      return cached.filter((c) => scope.clients.has(c.clientId));
+    }
     let pending = this.inflight.get(key);
     if (!pending) {
       pending = (async () => {
-        const rows = (await this.ask(read())).filter((c) => scope.clients.has(c.clientId));
+        // The read goes out at once, beside the clients it is checked against when they are still
+        // loading (a one-shot terminal lookup pays one round trip, not two).
+        const [found, scope] = await Promise.all([this.ask(read()), scopeOrLoading]);
+        const rows = found.filter((c) => scope.clients.has(c.clientId));
         if (rows.length > 0 && this.options.cacheTtlMs > 0) {
           await this.cache.set(key, rows, this.options.cacheTtlMs);
         }

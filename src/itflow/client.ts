@@ -280,7 +280,7 @@ export class ItflowClient {
   }
 
   async listAllClients(pageSize: number): Promise<Client[]> {
-    return collectPages(pageSize, (page) => this.listClients(page));
+    return collectPages(pageSize, (page) => this.listClients(page), { concurrency: 2 });
   }
 
   /** Exact, case-insensitive name match (ITFlow has no partial search). */
@@ -299,7 +299,7 @@ export class ItflowClient {
   }
 
   async listAllLocations(pageSize: number): Promise<Location[]> {
-    return collectPages(pageSize, (page) => this.listLocations(page));
+    return collectPages(pageSize, (page) => this.listLocations(page), { concurrency: 2 });
   }
 
   async getLocation(id: number): Promise<Location | null> {
