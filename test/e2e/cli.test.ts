@@ -154,7 +154,8 @@ describe("itflow-contact (terminal)", () => {
       });
       const waited = Date.now() - started;
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^itflow-contact: ITFlow did not answer within 8 s\./);
+      // The read ends its own request just before the deadline: it says what it waited.
+      expect(r.stderr).toMatch(/^itflow-contact: ITFlow did not answer within (7\.9|8) s\./);
       // The command's own start-up (tsx) is on top of the 8 s.
       expect(waited).toBeGreaterThanOrEqual(8000);
       expect(waited).toBeLessThan(10_000);
