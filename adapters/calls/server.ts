@@ -81,9 +81,14 @@ export async function startCallsService(options: CallsServiceOptions): Promise<C
   const pop = (event: CallEvent, targets = config.defaultTargets) => {
     if (targets.length === 0) return;
     background.track(
-      pops.handle(event, targets).catch((error: unknown) => {
-        log.error({ err: error, callId: event.callId }, "could not show the call in chat");
-      }),
+      // On the next turn of the event loop: an answer sent just before is flushed first (Node sends
+      // it from a nextTick, which would otherwise wait for the pop's own microtasks: rendering and
+      // preparing the posts), so the phone system is not kept waiting for the chat message.
+      new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => pops.handle(event, targets))
+        .catch((error: unknown) => {
+          log.error({ err: error, callId: event.callId }, "could not show the call in chat");
+        }),
     );
   };
 
@@ -112,7 +117,9 @@ export async function startCallsService(options: CallsServiceOptions): Promise<C
         const number = numberParam(params);
         const lookup = await lookUp(number);
         send(res, 200, JSON.stringify(lookupAnswer(lookup, ctx)), "application/json; charset=utf-8");
-        // 3CX announces a call only through this lookup: it pops the card too (after answering).
+        // 3CX announces a call only through this lookup: it pops the card too, once the answer is
+        // out (see pop()).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const callId = await lookupPopCall(ctx.store, number, Date.now());
         if (callId) pop({ callId, event: "ringing", from: number, agent: null, lookup });
         return;
