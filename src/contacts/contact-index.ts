@@ -3,7 +3,7 @@
 // at one). Names and digits live in one long string each and are searched with indexOf, which is
 // fast over 50,000 contacts and costs far less memory than a map of every substring.
 import type { CountryCode } from "libphonenumber-js";
-import { gramHash, HashedKeys, type HashedKeysBuilder } from "./packed.js";
+import { gramHash, HashedKeys, type HashedKeysBuilder, type PostingLists } from "./packed.js";
 import { phoneKeys } from "./phone.js";
 import { normalizeForSearch } from "./text.js";
 import type { Contact } from "./types.js";
@@ -119,7 +119,7 @@ interface IndexParts {
   searchNames: Map<number, string>;
   emails: HashedKeys;
   phoneKeys: HashedKeys;
-  trigrams: HashedKeys;
+  trigrams: PostingLists;
   sortedNames: string[];
   sortedIds: Int32Array;
   names: Haystack;
@@ -255,7 +255,7 @@ export class IndexBuilder {
     const emails = this.emails.done();
     const phoneKeys = this.phones.done();
     yield;
-    const trigrams = this.nameGrams.done({ unique: true });
+    const trigrams = this.nameGrams.lists();
     yield;
     const names = buildHaystack(this.nameIds, this.nameTexts);
     yield;
@@ -313,7 +313,7 @@ export class ContactIndex {
   /** Each contact's name as search compares it, computed once, not per query. */
   private readonly searchNames: Map<number, string>;
   /** Every three-character run of a name → the contacts whose name holds it (as built). */
-  private readonly trigrams: HashedKeys;
+  private readonly trigrams: PostingLists;
   /** Search names in sorted order (with their ids), for names that start with the query. */
   private readonly sortedNames: string[];
   private readonly sortedIds: Int32Array;

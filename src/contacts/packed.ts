@@ -26,24 +26,22 @@ export function gramHash(text: string, at: number): number {
   return h >>> 0;
 }
 
-/** (hash, id) pairs in typed arrays that grow by doubling: no number per pair for the GC to see. */
+/**
+ * (hash, id) pairs gathered in plain arrays, which live on V8's heap: the growing is V8's to do and
+ * to give back, where typed arrays grown by doubling left freed buffers behind in the process's
+ * memory (RSS) long after the build.
+ */
 class Pairs {
-  hashes = new Uint32Array(1024);
-  ids = new Int32Array(1024);
-  length = 0;
+  readonly hashes: number[] = [];
+  readonly ids: number[] = [];
+
+  get length(): number {
+    return this.ids.length;
+  }
 
   push(hash: number, id: number): void {
-    if (this.length === this.hashes.length) {
-      const hashes = new Uint32Array(this.length * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-      const ids = new Int32Array(this.length * 2);
-      ids.set(this.ids);
-      this.ids = ids;
-    }
-    this.hashes[this.length] = hash;
-    this.ids[this.length] = id;
-    this.length++;
+    this.hashes.push(hash);
+    this.ids.push(id);
   }
 }
 
@@ -51,11 +49,13 @@ export interface HashedKeysBuilder {
   add(key: string, id: number): void;
   /** For keys hashed already (gramHash). */
   addHash(hash: number, id: number): void;
+  /** Sorts the pairs into the table. */
+  done(): HashedKeys;
   /**
-   * Sorts the pairs into the table. `unique`: an id filed twice under one hash (two of a contact's
-   * trigrams colliding, or one repeated) is kept once, so a lookup lists each contact once.
+   * The same as posting lists (PostingLists): each distinct hash once with its ids, and an id filed
+   * twice under one hash (two of a contact's trigrams colliding, or one repeated) kept once.
    */
-  done(options?: { unique?: boolean }): HashedKeys;
+  lists(): PostingLists;
 }
 
 /**
@@ -75,28 +75,15 @@ export class HashedKeys {
     return {
       add: (key, id) => pairs.push(hashKey(key), id),
       addHash: (hash, id) => pairs.push(hash, id),
-      done({ unique = false } = {}) {
-        // Copies of exactly the pairs' length (the buffers have room to grow), sorted in place.
-        const [hashes, ids] = radixSortByHash(
-          pairs.hashes.slice(0, pairs.length),
-          pairs.ids.slice(0, pairs.length),
-        );
-        return unique ? HashedKeys.deduplicated(hashes, ids) : new HashedKeys(hashes, ids);
+      done() {
+        const [hashes, ids] = radixSortByHash(Uint32Array.from(pairs.hashes), Int32Array.from(pairs.ids));
+        return new HashedKeys(hashes, ids);
+      },
+      lists() {
+        const [hashes, ids] = radixSortByHash(Uint32Array.from(pairs.hashes), Int32Array.from(pairs.ids));
+        return PostingLists.of(hashes, ids);
       },
     };
-  }
-
-  // The sort is stable and a contact's pairs are added together, so a repeat sits right after the
-  // pair it repeats.
-  private static deduplicated(hashes: Uint32Array, ids: Int32Array): HashedKeys {
-    let kept = 0;
-    for (let i = 0; i < hashes.length; i++) {
-      if (kept > 0 && hashes[i] === hashes[kept - 1] && ids[i] === ids[kept - 1]) continue;
-      hashes[kept] = hashes[i] ?? 0;
-      ids[kept] = ids[i] ?? 0;
-      kept++;
-    }
-    return new HashedKeys(hashes.slice(0, kept), ids.slice(0, kept));
   }
 
   get size(): number {
@@ -126,6 +113,57 @@ export class HashedKeys {
       else hi = mid;
     }
     return lo;
+  }
+}
+
+/**
+ * Hash → ids, for keys that each file many ids (trigrams): the distinct hashes once, each with
+ * where its ids start, so an id costs 4 bytes rather than 8. Unchecked like HashedKeys.
+ */
+export class PostingLists {
+  private constructor(
+    private readonly keys: Uint32Array,
+    private readonly starts: Uint32Array,
+    private readonly ids: Int32Array,
+  ) {}
+
+  /** From pairs sorted by hash (stably: a contact's pairs, added together, stay together). */
+  static of(hashes: Uint32Array, ids: Int32Array): PostingLists {
+    let distinct = 0;
+    for (let i = 0; i < hashes.length; i++) if (i === 0 || hashes[i] !== hashes[i - 1]) distinct++;
+    const keys = new Uint32Array(distinct);
+    const starts = new Uint32Array(distinct + 1);
+    let kept = 0;
+    let key = -1;
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i] ?? 0;
+      const id = ids[i] ?? 0;
+      if (i === 0 || h !== hashes[i - 1]) {
+        keys[++key] = h;
+        starts[key] = kept;
+      } else if (id === ids[kept - 1]) {
+        continue; // the same id again under this hash: a repeat sits right after what it repeats
+      }
+      ids[kept++] = id;
+    }
+    starts[distinct] = kept;
+    return new PostingLists(keys, starts, ids.slice(0, kept));
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  byHash(h: number): Int32Array {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.keys[mid] ?? 0) < h) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= this.keys.length || this.keys[lo] !== h) return EMPTY;
+    return this.ids.subarray(this.starts[lo] ?? 0, this.starts[lo + 1] ?? 0);
   }
 }
 
