@@ -26,7 +26,8 @@ export const VARIABLE_HELP: Record<string, string> = {
   LOG_LEVEL: "fatal, error, warn, info (default), debug or trace",
 };
 
-const intFrom = (name: string, fallback: number, min: number, max: number) =>
+/** A whole-number variable within [min, max], `fallback` when unset or empty. */
+export const intFrom = (name: string, fallback: number, min: number, max: number) =>
   z
     .string()
     .optional()

@@ -4,7 +4,7 @@
 import type { CountryCode } from "libphonenumber-js";
 import { z } from "zod";
 import type { PopTarget } from "../../commands/calls/pops.js";
-import { ConfigError, describeIssues } from "../../src/config.js";
+import { ConfigError, describeIssues, intFrom } from "../../src/config.js";
 import { readCallerNumber, UnreadableNumber } from "../../src/contacts/caller-number.js";
 
 export const CALLS_HELP: Record<string, string> = {
@@ -41,20 +41,6 @@ export interface CallsConfig {
 const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,20}$/;
 const DISCORD_CHANNEL = /^\d{17,20}$/;
 
-const int = (name: string, fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === "") return fallback;
-      const n = Number(v.trim());
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: "custom", message: `${name} must be a whole number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
 const optionalId = (pattern: RegExp, message: string) =>
   z
     .string()
@@ -63,7 +49,7 @@ const optionalId = (pattern: RegExp, message: string) =>
     .refine((v) => v === undefined || pattern.test(v), message);
 
 const callsSchema = z.object({
-  CALLS_PORT: int("CALLS_PORT", 0, 0, 65_535),
+  CALLS_PORT: intFrom("CALLS_PORT", 0, 0, 65_535),
   CALLS_HOST: z
     .string()
     .optional()
@@ -74,8 +60,8 @@ const callsSchema = z.object({
     .min(1, "is missing")
     .min(32, "must be at least 32 characters")
     .refine((t) => !/\s/.test(t), "must not contain spaces"),
-  CALLS_CID_MAX_LENGTH: int("CALLS_CID_MAX_LENGTH", 40, 5, 200),
-  CALLS_MIN_DIGITS: int("CALLS_MIN_DIGITS", 7, 3, 15),
+  CALLS_CID_MAX_LENGTH: intFrom("CALLS_CID_MAX_LENGTH", 40, 5, 200),
+  CALLS_MIN_DIGITS: intFrom("CALLS_MIN_DIGITS", 7, 3, 15),
   CALLS_SLACK_CHANNEL: optionalId(SLACK_CHANNEL, "must be a Slack channel id such as C0123ABCD"),
   CALLS_DISCORD_CHANNEL: optionalId(DISCORD_CHANNEL, "must be a Discord channel id (17–20 digits)"),
   CALLS_ROUTES: z.string().optional(),

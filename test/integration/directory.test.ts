@@ -1,7 +1,7 @@
 // The directory against the fake ITFlow through the real HTTP client: freshness, scope, caching
 // and request coalescing, measured by what reached the fake.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ContactDirectory } from "../../src/contacts/directory.js";
+import { ContactDirectory, type DirectoryOptions } from "../../src/contacts/directory.js";
 import { classifyQuery } from "../../src/contacts/query.js";
 import { ItflowClient } from "../../src/itflow/client.js";
 import { silentLogger } from "../../src/log.js";
@@ -14,7 +14,7 @@ describe("ContactDirectory", () => {
   let clock: number;
   let directory: ContactDirectory;
 
-  const make = (apiKey = "KEY_ADMIN") => {
+  const make = (apiKey = "KEY_ADMIN", options: Partial<DirectoryOptions> = {}) => {
     itflow = new ItflowClient({ baseUrl: fake.url, apiKey, timeoutMs: 2000, readRetries: 0 });
     directory = new ContactDirectory({
       itflow,
@@ -25,6 +25,7 @@ describe("ContactDirectory", () => {
       pageSize: 4,
       logger: silentLogger(),
       now: () => clock,
+      ...options,
     });
   };
   const find = (text: string, includeArchived = false) =>
@@ -177,18 +178,8 @@ describe("ContactDirectory", () => {
   });
 
   it("between refreshes, a contact created in ITFlow joins name search at the next poll (fake clock)", async () => {
-    make();
-    directory = new ContactDirectory({
-      itflow,
-      store: new MemoryStore(),
-      region: "US",
-      refreshMs: 300_000,
-      cacheTtlMs: 60_000,
-      pageSize: 4,
-      tailMs: 8_000,
-      logger: silentLogger(),
-      now: () => clock,
-    });
+    await itflow.close();
+    make("KEY_ADMIN", { tailMs: 8_000 });
     await directory.warm();
     addContact({ contact_id: "12", contact_name: "Nora Newcomer", contact_email: "nora@acme.example" });
     fake.clearRequests();
