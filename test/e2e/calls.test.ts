@@ -511,7 +511,8 @@ describe("caller ID without any chat platform (a lookup-only deployment)", () =>
     await itflow?.close();
   });
 
-  it("runs with only ITFlow and CALLS_* set and answers lookups", async () => {
+  /** `serve` with only the ITFlow and CALLS_* variables, once its contact list has loaded. */
+  async function lookupOnly() {
     itflow = await startFakeItflow();
     const port = await freePort();
     const healthPort = await freePort();
@@ -528,6 +529,11 @@ describe("caller ID without any chat platform (a lookup-only deployment)", () =>
       (h) => h.status === 200 && h.body.directory.contacts > 0,
       20_000,
     );
+    return { proc, port, health };
+  }
+
+  it("runs with only ITFlow and CALLS_* set and answers lookups", async () => {
+    const { proc, port, health } = await lookupOnly();
     expect(health.body.adapters).toEqual({});
     expect((await call(port, "/calls/cid?number=4420 7946 0018".replace(/ /g, "%20"))).body).toBe(
       "Dave Davies (Globex Ltd)",
@@ -537,17 +543,7 @@ describe("caller ID without any chat platform (a lookup-only deployment)", () =>
   }, 30_000);
 
   it("answers 'unknown' within the 1.5 s budget when ITFlow hangs, instead of keeping the phone waiting", async () => {
-    itflow = await startFakeItflow();
-    const port = await freePort();
-    const healthPort = await freePort();
-    const proc = spawnServe({
-      ITFLOW_URL: itflow.url,
-      ITFLOW_API_KEY: "KEY_ADMIN",
-      CALLS_PORT: String(port),
-      CALLS_TOKEN: TOKEN,
-      HEALTH_PORT: String(healthPort),
-    });
-    await waitForHealth(proc, healthPort, (h) => h.status === 200 && h.body.directory.contacts > 0, 20_000);
+    const { port } = await lookupOnly();
     itflow.hang(true);
     // Known numbers come from the index, hang or not.
     expect((await call(port, "/calls/cid?number=5551234567")).body).toBe("Acme Corp");
