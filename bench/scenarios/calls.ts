@@ -11,10 +11,10 @@
 import { SnowflakeUtil } from "discord.js";
 import { Pool } from "undici";
 import { startFakeDiscord } from "../../test/fakes/discord/index.js";
-import { BOT_TOKEN, SIGNING_SECRET, startFakeSlack } from "../../test/fakes/slack/index.js";
+import { BOT_TOKEN, startFakeSlack } from "../../test/fakes/slack/index.js";
 import { type Child, startChild } from "../child.js";
 import { BENCH } from "../config.js";
-import type { BenchEnv } from "../env.js";
+import { type BenchEnv, slackBotEnv } from "../env.js";
 import { createRandom, cycle } from "../random.js";
 import { summarize } from "../stats.js";
 import { fmtInt, fmtMs } from "../table.js";
@@ -68,15 +68,7 @@ export async function runCalls(env: BenchEnv): Promise<ScenarioResult> {
   let pool: Pool | undefined;
   try {
     bot = startChild("calls-bot.ts", [], {
-      PATH: process.env.PATH ?? "",
-      ITFLOW_URL: env.fake.url,
-      ITFLOW_API_KEY: BENCH.apiKey,
-      LOG_LEVEL: "info",
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_PORT: "0",
-      SLACK_HOST: "127.0.0.1",
-      SLACK_API_URL: slack.apiUrl,
+      ...slackBotEnv(env.fake.url, slack.apiUrl),
       DISCORD_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_GUILD_IDS: guildId,

@@ -9,7 +9,7 @@ import { RequestRefused } from "../../adapters/calls/request.js";
 import { parseDuration, parseJournal } from "../../adapters/calls/threecx.js";
 import { threeCxTemplate } from "../../adapters/calls/threecx-template.js";
 import type { CallerLookup } from "../../commands/calls/lookup.js";
-import { formatDuration } from "../../commands/calls/pop-view.js";
+import { callerPart, formatDuration } from "../../commands/calls/pop-view.js";
 import { readCallerNumber } from "../../src/contacts/caller-number.js";
 import type { ContactRow } from "../../src/contacts/directory.js";
 
@@ -59,6 +59,19 @@ describe("callerIdName (/calls/cid)", () => {
     expect(callerIdName(lookup(row(1, "Alice\r\nAnderson\u0000", 1, "Acme\tCorp")), 40)).toBe(
       "Alice Anderson (Acme Corp)",
     );
+  });
+});
+
+describe("the pop of an unknown caller", () => {
+  const unknown: CallerLookup = {
+    number: readCallerNumber("+15550001234", "US", 7),
+    matches: [],
+    incomplete: false,
+  };
+
+  it("offers Create contact prefilled with the number, unless the bot's ITFlow key may only read", () => {
+    expect(callerPart(unknown, "US", "https://itflow.example", true).createFrom).toBe("(555) 000-1234");
+    expect(callerPart(unknown, "US", "https://itflow.example", false).createFrom).toBeNull();
   });
 });
 
