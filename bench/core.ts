@@ -55,6 +55,9 @@ export class TimedItflow implements ItflowApi {
   verifyPin(id: number, attempt: string, options?: CallOptions) {
     return this.time(() => this.inner.verifyPin(id, attempt, options));
   }
+  getLocation(id: number, options?: CallOptions) {
+    return this.time(() => this.inner.getLocation(id, options));
+  }
   findContactsByEmail(email: string, options?: CallOptions) {
     return this.time(() => this.inner.findContactsByEmail(email, options));
   }

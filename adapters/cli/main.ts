@@ -3,6 +3,7 @@
 // and `serve` to run the chat bot. Output goes to stdout; logs, prompts and errors to stderr.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
 import { archivedOnly, echo, findAll, needsList, viewOfRows } from "../../commands/find.js";
 import { summarize } from "../../commands/summary.js";
 import { ConfigError, loadCoreConfig } from "../../src/config.js";
@@ -85,6 +86,18 @@ async function withLoadingNote<T>(needsList: boolean, work: () => Promise<T>): P
   }
 }
 
+/**
+ * undici parses HTTP in WebAssembly (llhttp). Once the parser is hot, V8 compiles it again with its
+ * optimizing compiler on a background thread, and that compile alone peaked at ~30 MB: a third of a
+ * terminal lookup's memory, and CPU on a small machine, for a process that ends a moment later.
+ * V8's baseline code (Liftoff) parses a few answers just as well. It must be set before the first
+ * request compiles the parser; `serve`, which reads the whole list every few minutes, keeps the
+ * optimized parser.
+ */
+function keepWasmBaseline(): void {
+  setFlagsFromString("--liftoff-only");
+}
+
 const CLI_CALLER = { platform: "cli", workspaceId: null, userId: "terminal", roleIds: [] } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -122,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
     return runRegister(process.env, values.global);
   }
 
+  keepWasmBaseline();
   const config = loadCoreConfig(process.env);
   // A one-shot command prints its answer and reports failures in its own one line. Logs only when
   // asked for with --verbose: LOG_LEVEL alone (set in a .env copied from .env.example) is for serve.

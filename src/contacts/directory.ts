@@ -36,6 +36,7 @@ export interface ItflowApi {
   listContacts(page: { limit: number; offset: number }, options?: CallOptions): Promise<Contact[]>;
   listAllClients(pageSize: number): Promise<Client[]>;
   listAllLocations(pageSize: number): Promise<Location[]>;
+  getLocation(id: number, options?: CallOptions): Promise<Location | null>;
   createContact(clientId: number, draft: ContactDraft, options?: CallOptions): Promise<number>;
   updateContact(
     contactId: number,
@@ -235,6 +236,7 @@ export class ContactDirectory {
   private scope: Scope | null = null;
   private building: Promise<Snapshot> | null = null;
   private scopeLoading: Promise<Scope> | null = null;
+  private clientScopeLoading: Promise<Scope> | null = null;
   private lastRefreshFailure = 0;
   /** ITFlow's refusal of the key, while it lasts: every lookup answers with it. */
   private keyError: ItflowError | null = null;
@@ -973,7 +975,7 @@ export class ContactDirectory {
     const { deadline } = options;
     if (query.kind === "empty" || query.kind === "invalidEmail") return [];
     if (query.kind === "name" || query.kind === "partialPhone") throw new ListLoading();
-    const loading = this.scopeFor(deadline);
+    const loading = this.options.listOnDemand ? this.clientScopeFor(deadline) : this.scopeFor(deadline);
     loading.catch(() => {}); // awaited with the read and below
     let contacts: Contact[];
     switch (query.kind) {
@@ -988,7 +990,53 @@ export class ContactDirectory {
         break;
     }
     const hits = withReadHits([], contacts, query.kind === "phone" ? query.phone.digits : null);
-    return this.rowsOf(await loading, hits, options);
+    const scope = await loading;
+    return this.rowsOf(
+      this.options.listOnDemand ? await this.withLocationsOf(scope, contacts, deadline) : scope,
+      hits,
+      options,
+    );
+  }
+
+  /**
+   * A one-shot lookup's scope (listOnDemand): the clients the key sees, and no locations. A
+   * terminal lookup shows a contact or a few, so their locations are read by id (withLocationsOf)
+   * rather than the whole list of them, which at 2,000 clients was ~6 MB of a process that must
+   * stay small. Kept apart from `scope`, which the rest of the directory expects whole.
+   */
+  private clientScopeFor(deadline: Deadline | undefined): Promise<Scope> {
+    if (this.scope) return Promise.resolve(this.scope);
+    const { itflow, pageSize } = this.options;
+    this.clientScopeLoading ??= (async () => {
+      await this.keyWorks(deadline);
+      const clients = await this.ask(itflow.listAllClients(pageSize));
+      this.keyAccepted();
+      return { clients: new Map(clients.map((c) => [c.id, c])), locations: new Map() };
+    })().finally(() => {
+      this.clientScopeLoading = null;
+    });
+    return deadline ? deadline.race(this.clientScopeLoading) : this.clientScopeLoading;
+  }
+
+  /** `scope` with the locations of `contacts` it lacks, read by id (those of the key's clients). */
+  private async withLocationsOf(
+    scope: Scope,
+    contacts: readonly Contact[],
+    deadline: Deadline | undefined,
+  ): Promise<Scope> {
+    const wanted = new Set<number>();
+    for (const c of contacts) {
+      if (c.locationId !== null && !scope.locations.has(c.locationId) && scope.clients.has(c.clientId)) {
+        wanted.add(c.locationId);
+      }
+    }
+    if (wanted.size === 0) return scope;
+    const read = await Promise.all(
+      [...wanted].map((id) => this.ask(this.options.itflow.getLocation(id, { deadline }))),
+    );
+    const locations = new Map(scope.locations);
+    for (const l of read) if (l && scope.clients.has(l.clientId)) locations.set(l.id, l);
+    return { clients: scope.clients, locations };
   }
 
   /** Sorted, archived left out unless asked for, each checked against the key's clients. */

@@ -302,9 +302,9 @@ export class ItflowClient {
     return collectPages(pageSize, (page) => this.listLocations(page), { concurrency: 2 });
   }
 
-  async getLocation(id: number): Promise<Location | null> {
+  async getLocation(id: number, options: CallOptions = {}): Promise<Location | null> {
     if (!validId(id)) return null;
-    const rows = await this.read("locations", { location_id: String(id) }, 1, {});
+    const rows = await this.read("locations", { location_id: String(id) }, 1, options);
     return parseRows(locationRowSchema, rows, "location").find((l) => l.id === id) ?? null;
   }
 

@@ -54,6 +54,20 @@ describe("itflow-contact (terminal)", () => {
     expect(text.stdout).toContain("(555) 123-4567 ext. 101");
   });
 
+  it("reads only the shown contact's location by id for an exact lookup, never the list of locations", async () => {
+    fake.clearRequests();
+    const rows = await findJson("#1");
+    expect(rows.map((r) => [r.name, r.location])).toEqual([["Alice Anderson", { id: 1, name: "Acme HQ" }]]);
+    const locationReads = fake.requests.filter((r) => r.path.endsWith("locations/read.php"));
+    expect(locationReads.map((r) => r.query.location_id)).toEqual(["1"]);
+    // The whole list of locations (and of contacts) still comes with a name search.
+    fake.clearRequests();
+    expect((await findJson("alice"))[0]?.location).toEqual({ id: 1, name: "Acme HQ" });
+    expect(
+      fake.requests.some((r) => r.path.endsWith("locations/read.php") && r.query.location_id === undefined),
+    ).toBe(true);
+  });
+
   it("finds a UK mobile typed in international format", async () => {
     const rows = await findJson("+44 7700 900123");
     expect(rows.map((r) => [r.name, r.client.name])).toEqual([["Dave Davies", "Globex Ltd"]]);
