@@ -87,12 +87,12 @@ async function withLoadingNote<T>(needsList: boolean, work: () => Promise<T>): P
 }
 
 /**
- * undici parses HTTP in WebAssembly (llhttp). Once the parser is hot, V8 compiles it again with its
- * optimizing compiler on a background thread, and that compile alone peaked at ~30 MB: a third of a
- * terminal lookup's memory, and CPU on a small machine, for a process that ends a moment later.
- * V8's baseline code (Liftoff) parses a few answers just as well. It must be set before the first
- * request compiles the parser; `serve`, which reads the whole list every few minutes, keeps the
- * optimized parser.
+ * undici (the ITFlow client, discord.js) parses HTTP in WebAssembly (llhttp). Once the parser is hot,
+ * V8 compiles it again with its optimizing compiler on a background thread; that compile peaked at
+ * ~30 MB, a third of a terminal lookup's memory, and left the bot ~15 MB bigger for good, for no
+ * speed that shows (a response's body passes through the parser untouched). V8's baseline code
+ * (Liftoff) is kept instead. Set before the first request compiles the parser; `npm start` passes
+ * the same flag on node's command line.
  */
 function keepWasmBaseline(): void {
   setFlagsFromString("--liftoff-only");
@@ -125,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (existsSync(".env")) process.loadEnvFile(".env");
+  keepWasmBaseline();
 
   if (command === "serve") {
     const { serve } = await import("../serve.js");
@@ -135,7 +136,6 @@ async function main(argv: string[]): Promise<number> {
     return runRegister(process.env, values.global);
   }
 
-  keepWasmBaseline();
   const config = loadCoreConfig(process.env);
   // A one-shot command prints its answer and reports failures in its own one line. Logs only when
   // asked for with --verbose: LOG_LEVEL alone (set in a .env copied from .env.example) is for serve.
