@@ -1034,8 +1034,14 @@ export class ContactDirectory {
       }
     }
     if (wanted.size === 0) return scope;
+    // A location that cannot be read leaves its name out; the contact is what was asked for.
     const read = await Promise.all(
-      [...wanted].map((id) => this.ask(this.options.itflow.getLocation(id, { deadline }))),
+      [...wanted].map((id) =>
+        this.ask(this.options.itflow.getLocation(id, { deadline })).catch((error: unknown) => {
+          this.options.logger.warn({ err: error, locationId: id }, "could not read a contact's location");
+          return null;
+        }),
+      ),
     );
     const locations = new Map(scope.locations);
     for (const l of read) if (l && scope.clients.has(l.clientId)) locations.set(l.id, l);

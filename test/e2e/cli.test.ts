@@ -68,6 +68,16 @@ describe("itflow-contact (terminal)", () => {
     ).toBe(true);
   });
 
+  it("still shows the contact when its location cannot be read", async () => {
+    fake.respondNext(10, (r) =>
+      r.path.endsWith("locations/read.php") ? { status: 500, body: "" } : undefined,
+    );
+    const rows = await findJson("#1");
+    expect(rows.map((r) => [r.name, r.client.name, r.location])).toEqual([
+      ["Alice Anderson", "Acme Corp", null],
+    ]);
+  });
+
   it("finds a UK mobile typed in international format", async () => {
     const rows = await findJson("+44 7700 900123");
     expect(rows.map((r) => [r.name, r.client.name])).toEqual([["Dave Davies", "Globex Ltd"]]);

@@ -65,8 +65,11 @@ export interface CannedResponse {
   contentType?: string;
 }
 
-/** A canned answer, or one made for the request it answers (e.g. rows that were not asked for). */
-export type CannedAnswer = CannedResponse | ((request: RecordedRequest) => CannedResponse);
+/**
+ * A canned answer, or one made for the request it answers (e.g. rows that were not asked for);
+ * a function that returns undefined lets ITFlow answer that request as it would.
+ */
+export type CannedAnswer = CannedResponse | ((request: RecordedRequest) => CannedResponse | undefined);
 
 export interface GenerateOptions {
   contacts: number;
