@@ -204,19 +204,22 @@ export function rowsOf(envelope: Envelope): unknown[] {
 
 /** Decodes every row with one schema; a row that does not fit fails the whole read. */
 export function parseRows<S extends z.ZodType>(schema: S, rows: unknown[], what: string): z.output<S>[] {
-  return rows.map((row) => {
-    const parsed = schema.safeParse(row);
-    if (parsed.success) return parsed.data;
-    // Only our own field names go into the message, never a value from the row.
-    const field = parsed.error.issues[0]?.path.map(String).join(".") || "row";
-    throw new ItflowError(
-      "malformed",
-      `ITFlow sent a ${what} the bot could not read (${field} is missing or invalid).`,
-      {
-        status: 200,
-      },
-    );
-  });
+  return rows.map((row) => parseWith(schema, row, what));
+}
+
+/**
+ * What `schema` makes of `input` (a row, or a page of rows with a page schema); one that does not
+ * fit is an ItflowError naming the field, never a value from the row.
+ */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const field = parsed.error.issues[0]?.path.map(String).join(".") || "row";
+  throw new ItflowError(
+    "malformed",
+    `ITFlow sent a ${what} the bot could not read (${field} is missing or invalid).`,
+    { status: 200 },
+  );
 }
 
 /** A write answered "False" is a refusal; `refusal` says what was refused, ITFlow's text is kept aside. */

@@ -7,7 +7,7 @@ import { ItflowError } from "../../src/itflow/errors.js";
 import { formatDuration, networkError } from "../../src/itflow/network-errors.js";
 import { asItflowStores, phpStripTags, phpTrim, unsavedFields } from "../../src/itflow/normalise.js";
 import { backoffDelay } from "../../src/itflow/retry.js";
-import { contactRowSchema } from "../../src/itflow/wire.js";
+import { contactPageSchema, contactRowSchema } from "../../src/itflow/wire.js";
 
 function thrown(fn: () => unknown): ItflowError {
   try {
@@ -171,6 +171,16 @@ describe("contact rows", () => {
     expect(parsed.notes).toBe("");
     expect(JSON.stringify(parsed)).not.toContain("9876");
     expect(Object.keys(parsed)).not.toContain("contact_pin");
+  });
+
+  it("reads a page of rows in one schema exactly as row by row, and a bad row fails the page naming its column", () => {
+    const rows = [base, { ...base, contact_id: "4", contact_name: "Dan", contact_location_id: "2" }];
+    expect(contactPageSchema.parse(rows)).toEqual(rows.map((r) => contactRowSchema.parse(r)));
+    const bad = contactPageSchema.safeParse([base, { ...base, contact_email: { nested: true } }]);
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(["contact_email"]);
+    expect(JSON.stringify(bad.error)).not.toContain("9876");
+    expect(contactPageSchema.safeParse([base, "not a row"]).success).toBe(false);
   });
 
   it("refuses a row without a numeric id", () => {
