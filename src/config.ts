@@ -14,7 +14,7 @@ export const VARIABLE_HELP: Record<string, string> = {
   ACTION_TIMEOUT_MS:
     "how long one action of a technician (a find, opening a form, a save) may wait for ITFlow in all, retries included, in milliseconds (default 8000)",
   ITFLOW_PAGE_SIZE:
-    "contacts fetched per request when the contact list is (re)loaded, two requests at a time (default 2000)",
+    "contacts fetched per request when the contact list is (re)loaded, three requests at a time (default 2000)",
   DEFAULT_PHONE_REGION: "the two-letter country used for numbers typed without a country code (default US)",
   CACHE_TTL_SECONDS: "how long exact lookups (email, phone, id) are cached (default 60)",
   DIRECTORY_REFRESH_SECONDS:

@@ -94,12 +94,11 @@ const TAIL_PAGE = 100;
 
 /**
  * Pages of the contact list in flight at once: ITFlow sends the next while the bot indexes one, and
- * a real server's per-request cost (~15 ms of PHP start-up) is paid side by side. Two are enough:
- * the bot's own work on a page takes longer than ITFlow's, and with four, pages that ITFlow (as
- * fast as a real 26.08.2) sent at once waited in memory: a refresh peaked near 190 MB instead of
- * ~150 MB, with no build measurably faster against the real server.
+ * a real server's per-request cost (~15 ms of PHP start-up) is paid side by side. Three: with four,
+ * pages that ITFlow (as fast as a real 26.08.2) sent at once waited in memory and a refresh peaked
+ * at 180–190 MB; with two the start-up build took ~150 ms longer (bench rows (e) and (i)).
  */
-export const PAGES_IN_FLIGHT = 2;
+export const PAGES_IN_FLIGHT = 3;
 
 /**
  * Contacts changed in place (since the index was built) before it is rebuilt: every search also
