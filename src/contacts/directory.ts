@@ -239,6 +239,8 @@ export class ContactDirectory {
   private building: Promise<Snapshot> | null = null;
   private scopeLoading: Promise<Scope> | null = null;
   private clientScopeLoading: Promise<Scope> | null = null;
+  /** The client list a one-shot lookup read (listOnDemand), for the next whole scope to use once. */
+  private clientsRead: Promise<Client[]> | null = null;
   private lastRefreshFailure = 0;
   /** ITFlow's refusal of the key, while it lasts: every lookup answers with it. */
   private keyError: ItflowError | null = null;
@@ -713,9 +715,9 @@ export class ContactDirectory {
     if (this.scopeLoading) return this.scopeLoading;
     const { itflow, pageSize } = this.options;
     const epoch = this.epoch;
-    this.scopeLoading = this.ask(
-      Promise.all([itflow.listAllClients(pageSize), itflow.listAllLocations(pageSize)]),
-    )
+    const clients = this.clientsRead ?? itflow.listAllClients(pageSize);
+    this.clientsRead = null;
+    this.scopeLoading = this.ask(Promise.all([clients, itflow.listAllLocations(pageSize)]))
       .then(([clients, locations]) => {
         if (epoch !== this.epoch && this.keyError) throw this.keyError;
         this.keyAccepted();
@@ -1008,10 +1010,15 @@ export class ContactDirectory {
    */
   private clientScopeFor(deadline: Deadline | undefined): Promise<Scope> {
     if (this.scope) return Promise.resolve(this.scope);
+    // A whole scope on its way has the clients too.
+    if (this.scopeLoading) return deadline ? deadline.race(this.scopeLoading) : this.scopeLoading;
     const { itflow, pageSize } = this.options;
     this.clientScopeLoading ??= (async () => {
       await this.keyWorks(deadline);
-      const clients = await this.ask(itflow.listAllClients(pageSize));
+      // Kept for the whole scope if one is loaded next (verify reads the contact again with it):
+      // the clients are read once per run either way.
+      this.clientsRead ??= itflow.listAllClients(pageSize);
+      const clients = await this.ask(this.clientsRead);
       this.keyAccepted();
       return { clients: new Map(clients.map((c) => [c.id, c])), locations: new Map() };
     })().finally(() => {
