@@ -8,10 +8,10 @@ import { silentLogger } from "../src/log.js";
 import { MemoryStore } from "../src/store.js";
 import { BENCH } from "./config.js";
 
-export function makeClient(url: string): ItflowClient {
+export function makeClient(url: string, apiKey: string = BENCH.apiKey): ItflowClient {
   return new ItflowClient({
     baseUrl: url,
-    apiKey: BENCH.apiKey,
+    apiKey,
     timeoutMs: BENCH.timeoutMs,
     logger: silentLogger(),
   });

@@ -143,8 +143,16 @@ function lastJsonLine(out: Output): string {
   return line;
 }
 
-/** (i): in the child, against a fake of its own costing what a real ITFlow does per request. */
+/**
+ * (i): in the child, against a fake of its own costing what a real ITFlow does per request, or
+ * against a real ITFlow when BENCH_ITFLOW_URL and BENCH_ITFLOW_KEY are set (npm run bench:list).
+ */
 async function measureBuild(runtime: ChildRuntime): Promise<BuildReport> {
+  const real = process.env.BENCH_ITFLOW_URL;
+  if (real) {
+    const out = await run(runtime.args(real, "build"), 180_000);
+    return JSON.parse(lastJsonLine(out)) as BuildReport;
+  }
   const fake = await startFakeProcess({
     contacts: BENCH.contacts,
     clients: BENCH.clients,
@@ -156,6 +164,50 @@ async function measureBuild(runtime: ChildRuntime): Promise<BuildReport> {
     return JSON.parse(lastJsonLine(out)) as BuildReport;
   } finally {
     await fake.close();
+  }
+}
+
+/** Row (i)'s build rows and verdict, from one BuildReport. */
+function buildRowsOf(b: BuildReport): { rows: Row[]; verdict: Verdict } {
+  const one = median(b.oneRequestMs);
+  const build = median(b.buildMs);
+  const ratio = build / one;
+  const real = process.env.BENCH_ITFLOW_URL;
+  const sender = real ? `ITFlow at ${new URL(real).host}` : "ITFlow (the fake)";
+  const rows: Row[] = [
+    {
+      id: "(i)",
+      what: `whole contact list, ${fmtInt(b.contacts)} contacts: the bot's start-up build (defaults)`,
+      n: b.buildMs.length,
+      median: build,
+      ratio: `${fmtRatio(ratio)} one request`,
+      result: `each: ${b.buildMs.map((ms) => fmtMs(ms)).join(", ")}`,
+      target: `≤ ${BUILD_RATIO_TARGET}× one request`,
+    },
+    {
+      id: "(i)",
+      what: `  └ ${sender} sending the same list in one request`,
+      n: b.oneRequestMs.length,
+      median: one,
+      result: `${fmtMB(b.oneRequestBytes)} of JSON, read to the last byte${real ? "" : `; the fake costs ${ITFLOW_REQUEST_OVERHEAD_MS} ms per request as a real ITFlow does`}`,
+    },
+  ];
+  const verdict: Verdict = {
+    target: `(i) list build ≤ ${BUILD_RATIO_TARGET}× ITFlow's one-request time`,
+    status: ratio <= BUILD_RATIO_TARGET ? "MET" : "MISSED",
+    detail: `build median ${fmtMs(build)} vs one request ${fmtMs(one)} (${fmtRatio(ratio)})`,
+  };
+  return { rows, verdict };
+}
+
+/** Row (i)'s build alone (npm run bench:list), against the fake or BENCH_ITFLOW_URL. */
+export async function runListBuild(): Promise<ScenarioResult> {
+  const dir = await mkdtemp(join(tmpdir(), "itflow-bench-"));
+  try {
+    const { rows, verdict } = buildRowsOf(await measureBuild(await prepareChild(dir)));
+    return { rows, verdicts: [verdict] };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -289,27 +341,10 @@ export async function runMemory(env: BenchEnv): Promise<ScenarioResult> {
   const delta = full.settled.rss - r.settled.rss;
   const target = `(e) RSS ≤ ${TARGET_MB} MB with both adapters and 50k contacts`;
   const traffic = `after ${a.slackAnswered}/${TRAFFIC} Slack and ${a.discordAnswered}/${TRAFFIC} Discord finds answered`;
-  const one = median(b.oneRequestMs);
-  const build = median(b.buildMs);
-  const ratio = build / one;
   const refreshMB = r.refreshPeakRss / 1e6;
+  const list = buildRowsOf(b);
   const buildRows: Row[] = [
-    {
-      id: "(i)",
-      what: `whole contact list, ${fmtInt(b.contacts)} contacts: the bot's start-up build (defaults)`,
-      n: b.buildMs.length,
-      median: build,
-      ratio: `${fmtRatio(ratio)} one request`,
-      result: `each: ${b.buildMs.map((ms) => fmtMs(ms)).join(", ")}`,
-      target: `≤ ${BUILD_RATIO_TARGET}× one request`,
-    },
-    {
-      id: "(i)",
-      what: "  └ ITFlow (the fake) sending the same list in one request",
-      n: b.oneRequestMs.length,
-      median: one,
-      result: `${fmtMB(b.oneRequestBytes)} of JSON, read to the last byte; the fake costs ${ITFLOW_REQUEST_OVERHEAD_MS} ms per request as a real ITFlow does`,
-    },
+    ...list.rows,
     {
       id: "(i)",
       what: "  └ peak RSS during a background refresh (old list answering meanwhile)",
@@ -318,11 +353,7 @@ export async function runMemory(env: BenchEnv): Promise<ScenarioResult> {
     },
   ];
   const buildVerdicts: Verdict[] = [
-    {
-      target: `(i) list build ≤ ${BUILD_RATIO_TARGET}× ITFlow's one-request time`,
-      status: ratio <= BUILD_RATIO_TARGET ? "MET" : "MISSED",
-      detail: `build median ${fmtMs(build)} vs one request ${fmtMs(one)} (${fmtRatio(ratio)})`,
-    },
+    list.verdict,
     {
       target: `(i) refresh peak RSS ≤ ${REFRESH_PEAK_TARGET_MB} MB`,
       status: refreshMB <= REFRESH_PEAK_TARGET_MB ? "MET" : "MISSED",

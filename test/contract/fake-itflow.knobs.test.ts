@@ -131,6 +131,33 @@ describe("fake ITFlow knobs", () => {
     expect(made.asked).toMatchObject({ contact_id: "7" });
     const honest = await getJson(fake, "contacts/read.php", { contact_email: "alice@acme.example" });
     expect(honest.data?.map((row) => row.contact_name)).toEqual(["Alice Anderson"]);
+    // A made answer of undefined lets ITFlow answer that request itself.
+    fake.respondNext(2, (request) =>
+      request.path.endsWith("locations/read.php") ? { status: 500, body: "" } : undefined,
+    );
+    const passed = await getJson(fake, "contacts/read.php", { contact_id: "1" });
+    expect(passed.data?.map((row) => row.contact_name)).toEqual(["Alice Anderson"]);
+    const refused = await fetch(`${fake.url}/api/v1/locations/read.php?api_key=KEY_ADMIN&location_id=1`);
+    expect(refused.status).toBe(500);
+  });
+
+  it("reads a row changed in place (by a write or a test) as it is now, not as it was last sent", async () => {
+    const before = await getJson(fake, "contacts/read.php", { limit: "100" });
+    const alice = fake.state.contacts.find((row) => row.contact_id === "1");
+    if (!alice) throw new Error("seed has no contact 1");
+    alice.contact_name = "Alice Changed";
+    const after = await getJson(fake, "contacts/read.php", { limit: "100" });
+    expect(before.data?.find((row) => row.contact_id === "1")?.contact_name).toBe("Alice Anderson");
+    expect(after.data?.find((row) => row.contact_id === "1")?.contact_name).toBe("Alice Changed");
+    // and through the API's own update
+    await postJson(fake, "contacts/update.php", {
+      api_key: "KEY_ADMIN",
+      contact_id: 1,
+      client_id: 1,
+      contact_name: "Alice Updated",
+    });
+    const updated = await getJson(fake, "contacts/read.php", { limit: "100" });
+    expect(updated.data?.find((row) => row.contact_id === "1")?.contact_name).toBe("Alice Updated");
   });
 
   it("hang(true, only) holds just the requests it accepts", async () => {
