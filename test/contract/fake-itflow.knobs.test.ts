@@ -160,6 +160,31 @@ describe("fake ITFlow knobs", () => {
     expect(updated.data?.find((row) => row.contact_id === "1")?.contact_name).toBe("Alice Updated");
   });
 
+  it("pages in id order after rows were added out of order or renumbered in place, and a scoped key's offset counts its own rows", async () => {
+    const ids = async (params: Record<string, string>, key = "KEY_ADMIN") => {
+      const query = new URLSearchParams({ api_key: key, ...params });
+      const body = (await (await fetch(`${fake.url}/api/v1/contacts/read.php?${query}`)).json()) as Envelope;
+      return (body.data ?? []).map((row) => Number(row.contact_id));
+    };
+    const all = await ids({ limit: "1000" });
+    expect(all).toEqual([...all].sort((a, b) => a - b));
+    // A row pushed with a lower id than the last one: the table was read sorted a moment ago.
+    const last = fake.state.contacts.at(-1);
+    if (!last) throw new Error("seed has no contacts");
+    fake.state.contacts.push({ ...last, contact_id: "0" });
+    expect((await ids({ limit: "1" }))[0]).toBe(0);
+    // An id changed in place, the table keeping its length.
+    const first = fake.state.contacts[0];
+    if (!first) throw new Error("seed has no contacts");
+    first.contact_id = "999999";
+    expect((await ids({ limit: "1000" })).at(-1)).toBe(999999);
+
+    const scoped = await ids({ limit: "1000" }, "KEY_SCOPED_CLIENT1");
+    expect(scoped.length).toBeGreaterThan(1);
+    expect(await ids({ limit: "1", offset: "1" }, "KEY_SCOPED_CLIENT1")).toEqual([scoped[1]]);
+    expect(await ids({ limit: "1000", offset: String(scoped.length) }, "KEY_SCOPED_CLIENT1")).toEqual([]);
+  });
+
   it("hang(true, only) holds just the requests it accepts", async () => {
     fake.hang(true, (request) => request.query.offset !== undefined);
     const page = getJson(fake, "contacts/read.php", { limit: "5", offset: "0" });

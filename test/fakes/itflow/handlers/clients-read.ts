@@ -15,6 +15,6 @@ export function readClients(context: EndpointContext): FakeResponse {
 
   const rows = isset(name)
     ? clients.filter((row) => sqlEquals(row.client_name, stringParam(name)) && inScope(row))
-    : pageOf(clients.filter(inScope), context.limit, context.offset);
+    : pageOf(clients, inScope, context.limit, context.offset);
   return readResult(rows, CLIENT_COLUMNS, context.rules.numericRowKeys);
 }

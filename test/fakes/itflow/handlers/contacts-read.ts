@@ -36,7 +36,7 @@ export function readContacts(context: EndpointContext): FakeResponse {
     );
     rows = hit ? [hit] : [];
   } else {
-    rows = pageOf(contacts.filter(inScope), context.limit, context.offset);
+    rows = pageOf(contacts, inScope, context.limit, context.offset);
   }
   return readResult(rows, CONTACT_COLUMNS, context.rules.numericRowKeys);
 }

@@ -14,6 +14,6 @@ export function readLocations(context: EndpointContext): FakeResponse {
 
   const rows = isset(id)
     ? locations.filter((row) => sqlIntEquals(row.location_id, intval(id)) && inScope(row))
-    : pageOf(locations.filter(inScope), context.limit, context.offset);
+    : pageOf(locations, inScope, context.limit, context.offset);
   return readResult(rows, LOCATION_COLUMNS, context.rules.numericRowKeys);
 }

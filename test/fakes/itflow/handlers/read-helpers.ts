@@ -2,10 +2,27 @@
 
 import { SqlError } from "../sql.js";
 
-/** `LIMIT $limit OFFSET $offset`: a negative value is an SQL syntax error (HTTP 500). */
-export function pageOf<R>(rows: readonly R[], limit: number, offset: number): R[] {
+/**
+ * `WHERE <scope> LIMIT $limit OFFSET $offset`: a negative value is an SQL syntax error (HTTP 500).
+ * Walks only as far as the page ends, as the database does: a list read page by page must not cost
+ * a pass over the whole table per page.
+ */
+export function pageOf<R>(
+  rows: readonly R[],
+  inScope: (row: R) => boolean,
+  limit: number,
+  offset: number,
+): R[] {
   if (limit < 0 || offset < 0) throw new SqlError("You have an error in your SQL syntax (LIMIT/OFFSET)");
-  return rows.slice(offset, offset + limit);
+  const page: R[] = [];
+  let skipped = 0;
+  for (let i = 0; i < rows.length && page.length < limit; i++) {
+    const row = rows[i] as R;
+    if (!inScope(row)) continue;
+    if (skipped < offset) skipped++;
+    else page.push(row);
+  }
+  return page;
 }
 
 /** mysqli_real_escape_string() throws a TypeError (HTTP 500) for an array such as `?contact_email[]=x`. */
