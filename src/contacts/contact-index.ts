@@ -3,7 +3,7 @@
 // at one). Names and digits live in one long string each and are searched with indexOf, which is
 // fast over 50,000 contacts and costs far less memory than a map of every substring.
 import type { CountryCode } from "libphonenumber-js";
-import { gramHash, HashedKeys, type HashedKeysBuilder, type PostingLists } from "./packed.js";
+import { gramHash, HashedKeys, PostingLists } from "./packed.js";
 import { phoneKeys } from "./phone.js";
 import { normalizeForSearch } from "./text.js";
 import type { Contact } from "./types.js";
@@ -76,11 +76,6 @@ function push<K>(map: Map<K, number[]>, key: K, id: number): void {
   const list = map.get(key);
   if (!list) map.set(key, [id]);
   else if (!list.includes(id)) list.push(id);
-}
-
-/** Files `id` under the hash of every trigram of `text` (the table keeps each id once per gram). */
-function addGrams(grams: HashedKeysBuilder, id: number, text: string): void {
-  for (let i = 0; i + 3 <= text.length; i++) grams.addHash(gramHash(text, i), id);
 }
 
 /** Every field of a contact, for telling an unchanged contact from a changed one. */
@@ -174,7 +169,6 @@ export class IndexBuilder {
   private readonly searchNames = new Map<number, string>();
   private readonly emails = HashedKeys.builder();
   private readonly phones = HashedKeys.builder();
-  private readonly nameGrams = HashedKeys.builder();
   private readonly nameIds: number[] = [];
   private readonly nameTexts: string[] = [];
   private readonly digitIds: number[] = [];
@@ -211,7 +205,6 @@ export class IndexBuilder {
     }
     this.nameIds.push(contact.id);
     this.nameTexts.push(name);
-    addGrams(this.nameGrams, contact.id, name);
     const numbers =
       contact.phone && contact.mobile
         ? contact.phone + SEP + contact.mobile
@@ -255,7 +248,7 @@ export class IndexBuilder {
     const emails = this.emails.done();
     const phoneKeys = this.phones.done();
     yield;
-    const trigrams = this.nameGrams.lists();
+    const trigrams = PostingLists.ofTrigrams(this.nameIds, this.nameTexts);
     yield;
     const names = buildHaystack(this.nameIds, this.nameTexts);
     yield;

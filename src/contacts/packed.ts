@@ -47,15 +47,8 @@ class Pairs {
 
 export interface HashedKeysBuilder {
   add(key: string, id: number): void;
-  /** For keys hashed already (gramHash). */
-  addHash(hash: number, id: number): void;
   /** Sorts the pairs into the table. */
   done(): HashedKeys;
-  /**
-   * The same as posting lists (PostingLists): each distinct hash once with its ids, and an id filed
-   * twice under one hash (two of a contact's trigrams colliding, or one repeated) kept once.
-   */
-  lists(): PostingLists;
 }
 
 /**
@@ -74,14 +67,9 @@ export class HashedKeys {
     const pairs = new Pairs();
     return {
       add: (key, id) => pairs.push(hashKey(key), id),
-      addHash: (hash, id) => pairs.push(hash, id),
       done() {
         const [hashes, ids] = radixSortByHash(Uint32Array.from(pairs.hashes), Int32Array.from(pairs.ids));
         return new HashedKeys(hashes, ids);
-      },
-      lists() {
-        const [hashes, ids] = radixSortByHash(Uint32Array.from(pairs.hashes), Int32Array.from(pairs.ids));
-        return PostingLists.of(hashes, ids);
       },
     };
   }
@@ -116,54 +104,67 @@ export class HashedKeys {
   }
 }
 
+/** Buckets of a trigram table (2^17): ~20,000 distinct grams in 50,000 names rarely share one. */
+const GRAM_BITS = 17;
+const GRAM_MASK = (1 << GRAM_BITS) - 1;
+
 /**
- * Hash → ids, for keys that each file many ids (trigrams): the distinct hashes once, each with
- * where its ids start, so an id costs 4 bytes rather than 8. Unchecked like HashedKeys.
+ * Trigram → ids: every id filed under each trigram of its text, in a bucket picked by the gram's
+ * hash. A bucket may also hold ids of another gram with a colliding hash, so callers MUST check each
+ * candidate against the real text (as with HashedKeys). Built in two counting passes over the texts
+ * (count, then fill), which at 50,000 names takes a few milliseconds and makes no garbage: filing
+ * ~750,000 (gram, id) pairs one by one and sorting them cost ~100 ms of the list's build.
  */
 export class PostingLists {
   private constructor(
-    private readonly keys: Uint32Array,
+    /** Bucket b's ids are ids[starts[b]] up to ids[starts[b + 1]]. */
     private readonly starts: Uint32Array,
     private readonly ids: Int32Array,
   ) {}
 
-  /** From pairs sorted by hash (stably: a contact's pairs, added together, stay together). */
-  static of(hashes: Uint32Array, ids: Int32Array): PostingLists {
-    let distinct = 0;
-    for (let i = 0; i < hashes.length; i++) if (i === 0 || hashes[i] !== hashes[i - 1]) distinct++;
-    const keys = new Uint32Array(distinct);
-    const starts = new Uint32Array(distinct + 1);
-    let kept = 0;
-    let key = -1;
-    for (let i = 0; i < hashes.length; i++) {
-      const h = hashes[i] ?? 0;
-      const id = ids[i] ?? 0;
-      if (i === 0 || h !== hashes[i - 1]) {
-        keys[++key] = h;
-        starts[key] = kept;
-      } else if (id === ids[kept - 1]) {
-        continue; // the same id again under this hash: a repeat sits right after what it repeats
+  /** Files ids[i] under every trigram of texts[i]; an id is listed once per bucket. */
+  static ofTrigrams(ids: ArrayLike<number>, texts: readonly string[]): PostingLists {
+    const buckets = GRAM_MASK + 1;
+    const starts = new Uint32Array(buckets + 1);
+    // The id last filed in each bucket: a name's grams are filed together, so a repeat of the same
+    // id in a bucket (a repeated gram, or two of its grams colliding) sits right after it.
+    const last = new Int32Array(buckets).fill(-1);
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i] ?? "";
+      const id = ids[i] ?? -1;
+      for (let at = 0; at + 3 <= text.length; at++) {
+        const b = gramHash(text, at) & GRAM_MASK;
+        if (last[b] === id) continue;
+        last[b] = id;
+        starts[b + 1] = (starts[b + 1] ?? 0) + 1;
       }
-      ids[kept++] = id;
     }
-    starts[distinct] = kept;
-    return new PostingLists(keys, starts, ids.slice(0, kept));
+    for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] ?? 0) + (starts[b] ?? 0);
+    const filled = starts.slice(0, buckets);
+    const out = new Int32Array(starts[buckets] ?? 0);
+    last.fill(-1);
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i] ?? "";
+      const id = ids[i] ?? -1;
+      for (let at = 0; at + 3 <= text.length; at++) {
+        const b = gramHash(text, at) & GRAM_MASK;
+        if (last[b] === id) continue;
+        last[b] = id;
+        out[filled[b] ?? 0] = id;
+        filled[b] = (filled[b] ?? 0) + 1;
+      }
+    }
+    return new PostingLists(starts, out);
   }
 
   get size(): number {
     return this.ids.length;
   }
 
+  /** Ids filed under a gram hashing like `h` (gramHash), or a colliding one (see the class comment). */
   byHash(h: number): Int32Array {
-    let lo = 0;
-    let hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.keys[mid] ?? 0) < h) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo >= this.keys.length || this.keys[lo] !== h) return EMPTY;
-    return this.ids.subarray(this.starts[lo] ?? 0, this.starts[lo + 1] ?? 0);
+    const b = h & GRAM_MASK;
+    return this.ids.subarray(this.starts[b] ?? 0, this.starts[b + 1] ?? 0);
   }
 }
 
