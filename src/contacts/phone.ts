@@ -49,7 +49,13 @@ const MIN_DIGITS = 7;
 const MAX_DIGITS = 18;
 
 export function digitsOnly(s: string): string {
-  return s.replace(/\D+/g, "");
+  // ITFlow stores numbers as bare digits: those need no new string (every stored number of the
+  // list comes through here when it is indexed).
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return s.replace(/\D+/g, "");
+  }
+  return s;
 }
 
 // --- Reading a digit string -------------------------------------------------------------------

@@ -67,6 +67,9 @@ const FOLDABLE = new RegExp(`[${Object.keys(FOLD).join("")}]`, "g");
  * find O’Connor), whitespace collapsed and trimmed.
  */
 export function normalizeForSearch(s: string): string {
+  // Most names are printable ASCII words with single spaces: lower-casing is all they need. Every
+  // contact's name passes through here when the list is built (50,000 at a refresh).
+  if (isPlainName(s)) return s.toLowerCase();
   let t = s;
   if (t.includes("<")) t = stripTags(t);
   if (t.includes("&")) t = decodeEntities(t);
@@ -81,6 +84,23 @@ export function normalizeForSearch(s: string): string {
   }
   if (t.includes("'")) t = t.replace(/'/g, "");
   return t.replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Words of printable ASCII with one space between them and none at the ends, without a tag, an
+ * entity or an apostrophe (a loop: a regular expression for this took twice as long).
+ */
+function isPlainName(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || s.charCodeAt(0) === 0x20 || s.charCodeAt(n - 1) === 0x20) return false;
+  let previous = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x3c || c === 0x26 || c === 0x27) return false; // < & '
+    if (c === 0x20 && previous === 0x20) return false;
+    previous = c;
+  }
+  return true;
 }
 
 /** HTML tags and comments removed, as ITFlow's email parser may store them in a name. */

@@ -27,6 +27,14 @@ describe("normalizeForSearch", () => {
     ["Anne\u00ADMarie", "annemarie"], // soft hyphen
     ["Zero\u200Bwidth", "zerowidth"],
     ["Alice\u00A0Anderson", "alice anderson"],
+    // The plain-ASCII shortcut must hand the rest to the full path, never lower-case it as it is.
+    ["Ann  Lee", "ann lee"],
+    [" Ann Lee", "ann lee"],
+    ["Ann Lee ", "ann lee"],
+    ["Ann\tLee", "ann lee"],
+    ["O'Brien-Smith Jr.", "obrien-smith jr."],
+    ["Tom &amp; Jerry", "tom & jerry"],
+    ["Dr.<br>Who", "dr. who"],
   ])("%j → %j", (input, expected) => {
     expect(normalizeForSearch(input)).toBe(expected);
   });
