@@ -11,12 +11,14 @@
 //                                          parent sends traffic through both meanwhile), then settles
 //                                          and prints an AdaptersReport.
 //   memory-child <ITFlow url> build     — how long the whole list takes: ITFlow sending it in one
-//                                          request (read to the last byte, nothing decoded) and the
-//                                          bot's start-up build with its defaults, ROUNDS times each,
-//                                          alternating (BuildReport).
+//                                          request (read to the last byte, nothing decoded), the same
+//                                          pages as the bot reads them only fetched and JSON.parse'd,
+//                                          and the bot's start-up build with its defaults, ROUNDS
+//                                          times each, alternating (BuildReport).
 // Prints JSON lines on stdout and nothing else.
 import { Writable } from "node:stream";
 import { request } from "undici";
+import { PAGES_IN_FLIGHT } from "../../src/contacts/directory.js";
 import { BENCH } from "../config.js";
 import { makeClient, makeDirectory } from "../core.js";
 
@@ -93,6 +95,11 @@ export interface BuildReport {
   /** ITFlow's whole contact list in one request, each round. */
   oneRequestMs: number[];
   oneRequestBytes: number;
+  /**
+   * The contact pages the build reads (its page size, as many in flight), each only fetched and
+   * JSON.parse'd: what any build that reads every row costs before it checks or indexes one.
+   */
+  pagesParsedMs: number[];
   /** The bot's start-up build (fresh client and directory), each round. */
   buildMs: number[];
   contacts: number;
@@ -101,7 +108,13 @@ export interface BuildReport {
 const BUILD_ROUNDS = 5;
 
 async function buildTimes(url: string): Promise<void> {
-  const report: BuildReport = { oneRequestMs: [], oneRequestBytes: 0, buildMs: [], contacts: 0 };
+  const report: BuildReport = {
+    oneRequestMs: [],
+    oneRequestBytes: 0,
+    pagesParsedMs: [],
+    buildMs: [],
+    contacts: 0,
+  };
   // BENCH_ITFLOW_KEY: the key of a real ITFlow (npm run bench:list); the fake's otherwise.
   const apiKey = process.env.BENCH_ITFLOW_KEY ?? BENCH.apiKey;
   const whole = `${url}/api/v1/contacts/read.php?api_key=${encodeURIComponent(apiKey)}&limit=1000000`;
@@ -115,6 +128,10 @@ async function buildTimes(url: string): Promise<void> {
     const body = await res.body.text();
     report.oneRequestMs.push(performance.now() - started);
     report.oneRequestBytes = Buffer.byteLength(body);
+    globalThis.gc?.();
+    started = performance.now();
+    await fetchAndParsePages(url, apiKey);
+    report.pagesParsedMs.push(performance.now() - started);
     const itflow = makeClient(url, apiKey);
     const directory = makeDirectory(itflow);
     globalThis.gc?.();
@@ -125,6 +142,23 @@ async function buildTimes(url: string): Promise<void> {
     await itflow.close();
   }
   process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+/** The list page by page as the bot reads it, each page JSON.parse'd and dropped. */
+async function fetchAndParsePages(url: string, apiKey: string): Promise<void> {
+  let next = 0;
+  let ended = false;
+  const reader = async () => {
+    while (!ended) {
+      const offset = next;
+      next += BENCH.pageSize;
+      const page = `${url}/api/v1/contacts/read.php?api_key=${encodeURIComponent(apiKey)}&limit=${BENCH.pageSize}&offset=${offset}`;
+      const parsed: unknown = JSON.parse(await (await request(page)).body.text());
+      const rows = (parsed as { data?: unknown }).data;
+      if (!Array.isArray(rows) || rows.length < BENCH.pageSize) ended = true;
+    }
+  };
+  await Promise.all(Array.from({ length: PAGES_IN_FLIGHT }, reader));
 }
 
 export interface AdaptersReport {
