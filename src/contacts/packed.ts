@@ -142,6 +142,8 @@ export class PostingLists {
     for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] ?? 0) + (starts[b] ?? 0);
     const filled = starts.slice(0, buckets);
     const out = new Int32Array(starts[buckets] ?? 0);
+    // The same walk again, filling: written out twice because a shared walk taking a callback per
+    // gram (750,000 calls at 50k names) made this ~40 % slower.
     last.fill(-1);
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] ?? "";
