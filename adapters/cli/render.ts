@@ -45,7 +45,8 @@ export function jsonContact(row: ContactRow): JsonContact {
 }
 
 function line(label: string, value: string): string {
-  return `  ${`${label}:`.padEnd(11)}${plain(value)}`;
+  // One column wider than the longest label ("Department:"), so a value never touches its label.
+  return `  ${`${label}:`.padEnd(12)}${plain(value)}`;
 }
 
 export function renderContact(s: ContactSummary): string {

@@ -50,7 +50,7 @@ describe("itflow-contact (terminal)", () => {
     const text = await run(["find", "(555) 123-4567", "--whole-list"], env());
     expect(text.stdout).toContain("Alice Anderson — CEO");
     expect(text.stdout).toContain("Bob Brown — IT Manager");
-    expect(text.stdout).toContain("Client:    Acme Corp");
+    expect(text.stdout).toContain("Client:     Acme Corp");
     expect(text.stdout).toContain("(555) 123-4567 ext. 101");
   });
 
@@ -76,6 +76,15 @@ describe("itflow-contact (terminal)", () => {
     expect(rows.map((r) => [r.name, r.client.name, r.location])).toEqual([
       ["Alice Anderson", "Acme Corp", null],
     ]);
+  });
+
+  it("lines every value up one space past the longest label", async () => {
+    const card = await run(["find", "carol@acme.example"], env());
+    const fields = card.stdout.split("\n").filter((l) => /^ {2}[A-Za-z]+:/.test(l));
+    expect(fields).toContain("  Department: Finance");
+    expect(fields).toContain("  Client:     Acme Corp");
+    // Every value starts in the same column (15th), after at least one space.
+    expect(fields.filter((l) => l[13] !== " " || l[14] === " ")).toEqual([]);
   });
 
   it("finds a UK mobile typed in international format", async () => {
