@@ -104,7 +104,7 @@ export class HashedKeys {
   }
 }
 
-/** Buckets of a trigram table (2^17): ~20,000 distinct grams in 50,000 names rarely share one. */
+/** Buckets of a trigram table (2^17): even tens of thousands of distinct grams rarely share one. */
 const GRAM_BITS = 17;
 const GRAM_MASK = (1 << GRAM_BITS) - 1;
 
